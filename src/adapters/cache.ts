@@ -1,0 +1,64 @@
+import { LRUCache } from 'lru-cache';
+
+/** The cache tiers of the design, each with its time to live. */
+export const CACHE_TTL = {
+  short: 60_000, // event details, user profiles
+  long: 300_000, // event listings, permission maps
+  user: 300_000, // per-user: notification counts, preferences
+  global: 3_600_000, // settings, static data
+} as const;
+
+export type CacheTier = keyof typeof CACHE_TTL;
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+}
+
+/**
+ * A bounded cache of JSON-able values. Keys are namespaced by tier; `deletePrefix` drops a whole
+ * family (for example every listing of one user) on a write.
+ */
+export interface Cache {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, tier: CacheTier): Promise<void>;
+  delete(keys: string[]): Promise<void>;
+  /** Drops every key that starts with one of the prefixes. */
+  deletePrefix(prefixes: string[]): Promise<void>;
+  stats(): CacheStats;
+  healthy(): boolean;
+}
+
+/** In-process LRU with a size cap (entries and approximate bytes). */
+export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 1024): Cache & { clearLocal(): void } {
+  const lru = new LRUCache<string, { v: string }>({
+    max: maxEntries,
+    maxSize: maxBytes,
+    sizeCalculation: (entry, key) => entry.v.length + key.length + 64,
+    ttlAutopurge: false,
+  });
+  const stats: CacheStats = { hits: 0, misses: 0 };
+  return {
+    async get<T>(key: string) {
+      const e = lru.get(key);
+      if (e === undefined) {
+        stats.misses++;
+        return undefined;
+      }
+      stats.hits++;
+      return JSON.parse(e.v) as T;
+    },
+    async set(key, value, tier) {
+      lru.set(key, { v: JSON.stringify(value) }, { ttl: CACHE_TTL[tier] });
+    },
+    async delete(keys) {
+      for (const k of keys) lru.delete(k);
+    },
+    async deletePrefix(prefixes) {
+      for (const k of lru.keys()) if (prefixes.some((p) => k.startsWith(p))) lru.delete(k);
+    },
+    stats: () => ({ ...stats }),
+    healthy: () => true,
+    clearLocal: () => lru.clear(),
+  };
+}

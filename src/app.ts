@@ -1,0 +1,82 @@
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import type { Container } from './container.js';
+import { AppError } from './domain/errors.js';
+import { iso } from './domain/time.js';
+import { principalPlugin, requireAuth } from './http/plugins/auth.plugin.js';
+import { errorsPlugin } from './http/plugins/errors.plugin.js';
+import { metricsPlugin } from './http/plugins/metrics.plugin.js';
+import { msgpackPlugin } from './http/plugins/msgpack.plugin.js';
+import { swaggerPlugin } from './http/plugins/swagger.plugin.js';
+import { authRoutes, publicAuthRoutes } from './http/routes/auth.routes.js';
+import { healthRoutes } from './http/routes/health.routes.js';
+import { usersRoutes } from './http/routes/users.routes.js';
+import { UserSchema } from './http/schemas/auth.schemas.js';
+import { ErrorResponse } from './http/schemas/common.schemas.js';
+
+/** Strips secrets from what the logs record of a request: no tokens in URLs, no auth headers. */
+function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|access_token|refresh_token)=)[^&]*/gi, '$1[REDACTED]');
+}
+
+/**
+ * Builds the Fastify app for a configuration and a wired container; never listens.
+ * Public and authenticated routes live in separate encapsulated scopes.
+ */
+export async function buildApp(config: Readonly<Config>, c: Container): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'access_token', 'refresh_token'], censor: '[REDACTED]' },
+      serializers: {
+        req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+      },
+    },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.addSchema(ErrorResponse);
+  app.addSchema(UserSchema);
+  await app.register(principalPlugin);
+  await app.register(errorsPlugin);
+  await app.register(msgpackPlugin);
+  await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  await app.register(helmet, { global: true });
+  await app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins.length ? config.corsOrigins : false, credentials: false });
+  await app.register(metricsPlugin, { cache: c.cache });
+  await app.register(swaggerPlugin);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitUserPerMinute,
+    timeWindow: 60_000,
+    hook: 'preValidation',
+    keyGenerator: (req) => (req.principal ? `u:${req.principal.userId}` : `ip:${req.ip}`),
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError('RATE_LIMIT_EXCEEDED', `Rate limit exceeded, retry in ${ctx.after}`, { reset_at: iso(Date.now() + ctx.ttl) }),
+  });
+
+  await app.register(async (pub) => {
+    await pub.register(healthRoutes, { c });
+    await pub.register(publicAuthRoutes, { c });
+  });
+
+  await app.register(async (priv) => {
+    priv.addHook('onRequest', requireAuth(c.auth));
+    await priv.register(authRoutes, { c });
+    await priv.register(usersRoutes, { c });
+  });
+
+  return app;
+}

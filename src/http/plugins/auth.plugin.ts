@@ -1,0 +1,47 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { unauthorized } from '../../domain/errors.js';
+import type { AuthService, Principal } from '../../services/auth.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: (Principal & { exp: number }) | null;
+  }
+}
+
+/** The bearer token of the Authorization header, or null. */
+export function bearerToken(request: FastifyRequest): string | null {
+  const h = request.headers.authorization;
+  if (typeof h !== 'string') return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(h.trim());
+  return m ? m[1] : null;
+}
+
+/** Decorates every request with `principal` (null until an authenticated scope resolves it). */
+export const principalPlugin = fp(async (app: FastifyInstance) => {
+  app.decorateRequest('principal', null);
+});
+
+/**
+ * Registered inside the authenticated scope only: every route there needs a valid, unrevoked access
+ * token (from the Authorization header; WebSocket upgrades may pass `?token=` instead).
+ */
+export function requireAuth(auth: AuthService) {
+  return async function authHook(request: FastifyRequest) {
+    let token = bearerToken(request);
+    if (!token && request.headers.upgrade?.toLowerCase() === 'websocket') {
+      const q = request.query as Record<string, unknown> | undefined;
+      if (typeof q?.token === 'string') token = q.token;
+    }
+    if (!token) throw unauthorized('Missing bearer token');
+    const principal = await auth.authenticate(token);
+    if (!principal) throw unauthorized('Invalid, expired or revoked token');
+    request.principal = principal;
+  };
+}
+
+/** The authenticated caller; only call inside the authenticated scope. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized();
+  return request.principal;
+}

@@ -1,0 +1,92 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, type FieldError } from '../../domain/errors.js';
+
+interface AjvIssue {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** `/events/3/end_time` → `events[3].end_time`; the query string's `/limit` → `limit`. */
+export function toFieldPath(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (extra) parts.push(extra);
+  let out = '';
+  for (const p of parts) {
+    const key = p.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(key) ? `[${key}]` : out ? `.${key}` : key;
+  }
+  return out;
+}
+
+/** Ajv's issues as `{field, message}`, one per bad field, in a client's vocabulary. */
+export function fieldErrors(issues: AjvIssue[]): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    let field: string;
+    let message: string;
+    const params = issue.params ?? {};
+    if (issue.keyword === 'additionalProperties') {
+      field = toFieldPath(issue.instancePath ?? '', String(params.additionalProperty));
+      message = 'unknown or read-only field';
+    } else if (issue.keyword === 'required') {
+      field = toFieldPath(issue.instancePath ?? '', String(params.missingProperty));
+      message = 'is required';
+    } else {
+      field = toFieldPath(issue.instancePath ?? '');
+      message = issue.message ?? 'is invalid';
+    }
+    // anyOf/oneOf produce one issue per branch: keep the first per field.
+    if (issue.keyword === 'anyOf' || issue.keyword === 'oneOf') continue;
+    const key = `${field}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ field: field || 'body', message });
+  }
+  return out;
+}
+
+const FASTIFY_CODES: Record<string, { code: AppError['code']; message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Content-Type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'Invalid Content-Length' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'BAD_REQUEST', message: 'Request body is empty' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'BAD_REQUEST', message: 'Request body is not valid JSON' },
+  FST_ERR_CTP_INVALID_TYPE: { code: 'BAD_REQUEST', message: 'Invalid Content-Type' },
+};
+
+/** Sends an AppError in the envelope. */
+export function sendAppError(reply: import('fastify').FastifyReply, err: AppError) {
+  return reply.status(err.status).send({ detail: { code: err.code, message: err.message, ...err.extra } });
+}
+
+/**
+ * One error handler for the whole app: every failure leaves as `{detail: {code, message, ...}}`;
+ * anything unexpected is logged with the request id and answered with a bare 500.
+ */
+export const errorsPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    if (error instanceof AppError) return sendAppError(reply, error);
+    const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
+    if (fe.validation) {
+      return sendAppError(reply, new AppError('VALIDATION_ERROR', 'Request validation failed', { errors: fieldErrors(fe.validation) }));
+    }
+    const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+    if (mapped) return sendAppError(reply, new AppError(mapped.code, mapped.message));
+    if (fe instanceof SyntaxError || fe.statusCode === 400) {
+      return sendAppError(reply, new AppError('BAD_REQUEST', 'Malformed request'));
+    }
+    if (fe.statusCode === 429) {
+      return reply.status(429).send({ detail: { code: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests' } });
+    }
+    request.log.error({ err: error, reqId: request.id }, 'unhandled error');
+    return reply.status(500).send({ detail: { code: 'INTERNAL_ERROR', message: 'Internal server error', request_id: request.id } });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return sendAppError(reply, new AppError('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`));
+  });
+});

@@ -1,0 +1,32 @@
+import { LRUCache } from 'lru-cache';
+import type { Bus } from '../adapters/bus.js';
+import type { DbHandle } from '../db/connection.js';
+import { sessionsRepository } from '../repositories/sessions.repository.js';
+import type { SessionChecker } from './auth.service.js';
+
+/**
+ * Answers "is this session still live?" for every authenticated request. Live answers are cached
+ * briefly per instance; a revocation drops the entry here and, through the bus, on every other
+ * instance. When the bus cannot reach other instances the cache is bypassed, so a logout is
+ * never missed.
+ */
+export function createSessionChecker(handle: DbHandle, bus: Bus): SessionChecker {
+  const live = new LRUCache<string, true>({ max: 100_000, ttl: 30_000 });
+  bus.subscribe('session.revoked', ({ sessionId }) => {
+    live.delete(sessionId);
+  });
+  return {
+    async isActive(sessionId) {
+      const useCache = bus.healthy();
+      if (useCache && live.get(sessionId)) return true;
+      const s = await sessionsRepository.byId(handle.db, sessionId);
+      const ok = !!s && s.revoked_at === null && s.expires_at > Date.now();
+      if (ok && useCache) live.set(sessionId, true);
+      return ok;
+    },
+    async forget(sessionId) {
+      live.delete(sessionId);
+      await bus.publish('session.revoked', { sessionId });
+    },
+  };
+}
