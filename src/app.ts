@@ -19,6 +19,12 @@ import { usersRoutes } from './http/routes/users.routes.js';
 import { UserSchema } from './http/schemas/auth.schemas.js';
 import { ErrorResponse } from './http/schemas/common.schemas.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeList: { method: string; url: string }[];
+  }
+}
+
 /** Strips secrets from what the logs record of a request: no tokens in URLs, no auth headers. */
 function redactUrl(url: string): string {
   return url.replace(/([?&](?:token|access_token|refresh_token)=)[^&]*/gi, '$1[REDACTED]');
@@ -28,10 +34,11 @@ function redactUrl(url: string): string {
  * Builds the Fastify app for a configuration and a wired container; never listens.
  * Public and authenticated routes live in separate encapsulated scopes.
  */
-export async function buildApp(config: Readonly<Config>, c: Container): Promise<FastifyInstance> {
+export async function buildApp(config: Readonly<Config>, c: Container, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'access_token', 'refresh_token'], censor: '[REDACTED]' },
       serializers: {
         req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
@@ -44,6 +51,13 @@ export async function buildApp(config: Readonly<Config>, c: Container): Promise<
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+  });
+
+  // Every route as registered, so a test can check that OpenAPI documents each one.
+  const routeList: { method: string; url: string }[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routeList.push({ method: m, url: r.url });
   });
 
   app.addSchema(ErrorResponse);

@@ -35,6 +35,10 @@ export async function publicAuthRoutes(app: FastifyInstance, { c }: { c: Contain
 
   r.post('/api/auth/refresh', {
     config: { rateLimit: authLimit },
+    // A refresh by header alone has no body: validate it as an empty object.
+    preValidation: async (req) => {
+      if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};
+    },
     schema: {
       tags: ['auth'],
       summary: 'Exchange a refresh token (Bearer header or body) for a new pair',
