@@ -14,17 +14,12 @@ export interface Result {
 export const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 
 /** Runs autocannon against one request shape and returns throughput and latency. */
-export async function measure(name: string, opts: autocannon.Options): Promise<Result> {
+export async function measure(name: string, opts: autocannon.Options & { expectNon2xx?: boolean }): Promise<Result> {
   const r = await autocannon({ connections: 10, duration: DURATION, ...opts });
   if (r.non2xx > 0 && !opts.expectNon2xx) process.stderr.write(`warning: ${name}: ${r.non2xx} non-2xx responses\n`);
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
 }
 
-declare module 'autocannon' {
-  interface Options {
-    expectNon2xx?: boolean;
-  }
-}
 
 /** Starts a TypeScript entry with tsx and waits until it listens; returns its base URL. */
 export async function startProcess(entry: string, env: Record<string, string>, readyPath: string): Promise<{ url: string; child: ChildProcess }> {

@@ -16,8 +16,11 @@ import { swaggerPlugin } from './http/plugins/swagger.plugin.js';
 import { authRoutes, publicAuthRoutes } from './http/routes/auth.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { usersRoutes } from './http/routes/users.routes.js';
+import { eventsRoutes } from './http/routes/events.routes.js';
+import { occurrencesRoutes } from './http/routes/occurrences.routes.js';
 import { UserSchema } from './http/schemas/auth.schemas.js';
 import { ErrorResponse } from './http/schemas/common.schemas.js';
+import { EventSchema } from './http/schemas/events.schemas.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,6 +65,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
 
   app.addSchema(ErrorResponse);
   app.addSchema(UserSchema);
+  app.addSchema(EventSchema);
   await app.register(principalPlugin);
   await app.register(errorsPlugin);
   await app.register(msgpackPlugin);
@@ -90,6 +94,8 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     priv.addHook('onRequest', requireAuth(c.auth));
     await priv.register(authRoutes, { c });
     await priv.register(usersRoutes, { c });
+    await priv.register(eventsRoutes, { c });
+    await priv.register(occurrencesRoutes, { c });
   });
 
   return app;

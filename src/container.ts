@@ -7,6 +7,10 @@ import { migrateToLatest } from './db/migrator.js';
 import { createAuthService } from './services/auth.service.js';
 import { createSessionChecker } from './services/sessions.service.js';
 import { createUsersService } from './services/users.service.js';
+import { createEventListing } from './services/event-listing.js';
+import { createEventsService } from './services/events.service.js';
+import { createOccurrencesService } from './services/occurrences.service.js';
+import { createUnitOfWork } from './services/unit-of-work.js';
 
 /** Wires the database, adapters and services with plain factories; one per process (or per test app). */
 export async function createContainer(config: Readonly<Config>, log: (err: unknown) => void = () => undefined) {
@@ -18,6 +22,10 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const sessions = createSessionChecker(handle, bus);
   const auth = createAuthService({ handle, tokens, refreshTtlSeconds: config.refreshTokenTtlSeconds, sessions });
   const users = createUsersService(handle);
+  const write = createUnitOfWork(handle, bus);
+  const events = createEventsService({ handle, write });
+  const listing = createEventListing(handle);
+  const occurrences = createOccurrencesService({ handle, write });
 
   return {
     config,
@@ -27,6 +35,9 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     tokens,
     auth,
     users,
+    events,
+    listing,
+    occurrences,
     async close() {
       await bus.close();
       await handle.close();

@@ -41,9 +41,9 @@ export function fieldErrors(issues: AjvIssue[]): FieldError[] {
     }
     // anyOf/oneOf produce one issue per branch: keep the first per field.
     if (issue.keyword === 'anyOf' || issue.keyword === 'oneOf') continue;
-    const key = `${field}\u0000${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    // One message per field: a nullable field fails both its branches; the first says most.
+    if (seen.has(field)) continue;
+    seen.add(field);
     out.push({ field: field || 'body', message });
   }
   return out;

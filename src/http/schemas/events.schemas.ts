@@ -1,0 +1,146 @@
+import { Type } from 'typebox';
+
+const nullableString = (max: number) => Type.Union([Type.String({ maxLength: max }), Type.Null()]);
+
+/** The writable fields of an event; unknown and server-owned fields are rejected. */
+const writable = {
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(nullableString(10_000)),
+  location: Type.Optional(nullableString(500)),
+  start_time: Type.String({ format: 'date-time', maxLength: 40, description: 'RFC 3339 with offset' }),
+  end_time: Type.String({ format: 'date-time', maxLength: 40, description: 'RFC 3339 with offset; after start_time' }),
+  timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone (default UTC)' })),
+  is_recurring: Type.Optional(Type.Boolean()),
+  recurrence_pattern: Type.Optional(
+    Type.Union([Type.Object({}, { additionalProperties: true, description: '{rrule} or {frequency, interval, by_weekday, by_month_day, count, until}' }), Type.Null()]),
+  ),
+};
+
+export const EventCreateBody = Type.Object(writable, { additionalProperties: false });
+
+export const EventUpdateBody = Type.Object(
+  {
+    title: Type.Optional(writable.title),
+    description: writable.description,
+    location: writable.location,
+    start_time: Type.Optional(writable.start_time),
+    end_time: Type.Optional(writable.end_time),
+    timezone: writable.timezone,
+    is_recurring: writable.is_recurring,
+    recurrence_pattern: writable.recurrence_pattern,
+    base_version: Type.Optional(Type.Integer({ minimum: 1, description: 'the version this edit was based on: enables a three-way merge' })),
+  },
+  { additionalProperties: false },
+);
+
+export const BatchBody = Type.Object(
+  { events: Type.Array(EventCreateBody, { minItems: 1, maxItems: 100 }) },
+  { additionalProperties: false },
+);
+
+export const OccurrenceBody = Type.Object(
+  {
+    title: Type.Optional(writable.title),
+    description: writable.description,
+    location: writable.location,
+    start_time: Type.Optional(writable.start_time),
+    end_time: Type.Optional(writable.end_time),
+  },
+  { additionalProperties: false },
+);
+
+export const PatternSchema = Type.Object({
+  rrule: Type.String(),
+  frequency: Type.String(),
+  interval: Type.Integer(),
+  by_weekday: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  by_month_day: Type.Union([Type.Array(Type.Integer()), Type.Null()]),
+  count: Type.Union([Type.Integer(), Type.Null()]),
+  until: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const PermissionSchema = Type.Object({ user_id: Type.Integer(), username: Type.String(), role: Type.String() });
+
+export const ConflictSchema = Type.Object({
+  event_id: Type.Union([Type.Integer(), Type.Null()]),
+  index: Type.Optional(Type.Integer()),
+  title: Type.String(),
+  start_time: Type.String(),
+  end_time: Type.String(),
+});
+
+const eventFields = {
+  id: Type.Integer(),
+  title: Type.String(),
+  description: Type.String(),
+  location: Type.String(),
+  start_time: Type.String({ format: 'date-time' }),
+  end_time: Type.String({ format: 'date-time' }),
+  timezone: Type.String(),
+  is_recurring: Type.Boolean(),
+  recurrence_pattern: Type.Union([PatternSchema, Type.Null()]),
+  exceptions: Type.Array(Type.Object({ original_start: Type.String(), status: Type.String() }, { additionalProperties: true })),
+  created_by: Type.Integer(),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+  version: Type.Integer(),
+  role: Type.String(),
+  permissions: Type.Optional(Type.Array(PermissionSchema)),
+};
+
+export const EventSchema = Type.Object(eventFields, { $id: 'Event' });
+export const EventWriteResponse = Type.Object({ ...eventFields, conflicts: Type.Array(ConflictSchema) });
+
+export const OccurrenceItem = Type.Object({
+  ...eventFields,
+  original_start: Type.String({ format: 'date-time' }),
+  occurrence_start: Type.String({ format: 'date-time' }),
+  occurrence_end: Type.String({ format: 'date-time' }),
+  is_exception: Type.Boolean(),
+});
+
+export const EventListQuery = Type.Object(
+  {
+    skip: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    start_time: Type.Optional(Type.String({ maxLength: 40 })),
+    end_time: Type.Optional(Type.String({ maxLength: 40 })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    role: Type.Optional(Type.String({ maxLength: 16 })),
+    is_recurring: Type.Optional(Type.Boolean()),
+    sort: Type.Union([Type.Literal('start_time'), Type.Literal('-start_time'), Type.Literal('updated_at'), Type.Literal('-updated_at')], { default: 'start_time' }),
+    expand: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+
+export const EventListResponse = Type.Object({
+  total: Type.Integer(),
+  skip: Type.Integer(),
+  limit: Type.Integer(),
+  items: Type.Array(Type.Union([OccurrenceItem, EventSchema])),
+});
+
+export const WindowQuery = Type.Object(
+  { start_time: Type.String({ maxLength: 40 }), end_time: Type.String({ maxLength: 40 }) },
+  { additionalProperties: false },
+);
+
+export const CheckConflictsQuery = Type.Object(
+  { check_conflicts: Type.Boolean({ default: true }) },
+  { additionalProperties: false },
+);
+
+export const GetEventQuery = Type.Object({ as_of: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false });
+
+export const OccurrenceParams = Type.Object(
+  { id: Type.Integer({ minimum: 1, maximum: 2147483647 }), occurrence_start: Type.String({ maxLength: 40 }) },
+  { additionalProperties: false },
+);
+
+export const OccurrenceScopeQuery = Type.Object(
+  { scope: Type.Union([Type.Literal('this'), Type.Literal('following')], { default: 'this' }), check_conflicts: Type.Boolean({ default: true }) },
+  { additionalProperties: false },
+);
+
+export const ConflictPairs = Type.Object({ items: Type.Array(Type.Object({ first: ConflictSchema, second: ConflictSchema })) });

@@ -1,0 +1,33 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, EventRow } from '../db/types.js';
+import { AppError, forbidden, notFound } from '../domain/errors.js';
+import { atLeast, type Role } from '../domain/roles.js';
+import { eventsRepository } from '../repositories/events.repository.js';
+import { permissionsRepository } from '../repositories/permissions.repository.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The one access check for event-scoped operations. No role on the event → 404 (its existence is
+ * not leaked); a role below `min` → 403. A deleted event is 404 unless `allowDeleted`.
+ */
+export async function requireRole(
+  db: Db,
+  eventId: number,
+  userId: number,
+  min: Role,
+  opts: { allowDeleted?: boolean } = {},
+): Promise<{ event: EventRow; role: Role }> {
+  const role = (await permissionsRepository.roleOf(db, eventId, userId)) as Role | null;
+  if (!role) throw notFound('Event');
+  const event = await eventsRepository.byId(db, eventId);
+  if (!event) throw notFound('Event');
+  if (event.deleted_at !== null && !opts.allowDeleted) throw notFound('Event');
+  if (!atLeast(role, min)) throw forbidden(`This needs the ${min} role; you are ${role}`);
+  return { event, role };
+}
+
+/** Rejects operations that need a live event (rollback, edits) while it is deleted. */
+export function requireLive(event: EventRow): void {
+  if (event.deleted_at !== null) throw new AppError('CONFLICT', 'The event is deleted; restore it first');
+}

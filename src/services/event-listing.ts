@@ -1,0 +1,114 @@
+import type { DbHandle } from '../db/connection.js';
+import type { EventRow } from '../db/types.js';
+import { validationError } from '../domain/errors.js';
+import { expandOccurrences, type Occurrence } from '../domain/recurrence-expand.js';
+import { iso, parseTimestamp } from '../domain/time.js';
+import { presentEvent } from '../http/schemas/event.presenter.js';
+import { eventsRepository, type EventWithRole } from '../repositories/events.repository.js';
+import { draftFromRow, toSeries } from './event-input.js';
+
+/** Longest window that may be expanded into occurrences. */
+export const MAX_WINDOW_MS = 366 * 86_400_000;
+const MAX_EXPANDED = 20_000;
+
+export interface ListQuery {
+  skip: number;
+  limit: number;
+  start_time?: string;
+  end_time?: string;
+  q?: string;
+  role?: string;
+  is_recurring?: boolean;
+  sort: 'start_time' | '-start_time' | 'updated_at' | '-updated_at';
+  expand: boolean;
+}
+
+/** Validates a window given as two RFC 3339 strings; `required` when expansion needs both. */
+export function parseWindow(start: string | undefined, end: string | undefined, required: boolean, maxMs: number | null) {
+  const errors: { field: string; message: string }[] = [];
+  const ws = start === undefined ? undefined : parseTimestamp(start);
+  const we = end === undefined ? undefined : parseTimestamp(end);
+  if (ws === null) errors.push({ field: 'start_time', message: 'must be an RFC 3339 timestamp' });
+  if (we === null) errors.push({ field: 'end_time', message: 'must be an RFC 3339 timestamp' });
+  if (required && start === undefined) errors.push({ field: 'start_time', message: 'is required' });
+  if (required && end === undefined) errors.push({ field: 'end_time', message: 'is required' });
+  if (typeof ws === 'number' && typeof we === 'number') {
+    if (we <= ws) errors.push({ field: 'end_time', message: 'must be after start_time' });
+    else if (maxMs !== null && we - ws > maxMs) errors.push({ field: 'end_time', message: `the window may span at most ${Math.round(maxMs / 86_400_000)} days` });
+  }
+  if (errors.length) throw validationError(errors);
+  return { ws: ws ?? undefined, we: we ?? undefined };
+}
+
+/** One occurrence as list items show it: the series' fields with the occurrence's times and overrides. */
+export function presentOccurrence(row: EventRow, role: string, o: Occurrence) {
+  const base = presentEvent(row, role);
+  return {
+    ...base,
+    ...o.overrides,
+    original_start: iso(o.original_start),
+    occurrence_start: iso(o.start),
+    occurrence_end: iso(o.end),
+    is_exception: o.is_exception,
+  };
+}
+
+function occurrencesOf(r: EventWithRole, ws: number, we: number): Occurrence[] {
+  try {
+    return expandOccurrences(toSeries(draftFromRow(r)), ws, we, MAX_EXPANDED);
+  } catch (err) {
+    if (err instanceof RangeError) throw validationError([{ field: 'end_time', message: 'the window holds too many occurrences; narrow it' }]);
+    throw err;
+  }
+}
+
+export function createEventListing(handle: DbHandle) {
+  const { db } = handle;
+  return {
+    /**
+     * Events the caller holds a role on, filtered and paginated. With a window, recurring events
+     * are included only when an occurrence falls inside it; with `expand` each occurrence is an item
+     * and `total` counts occurrences.
+     */
+    async list(actorId: number, q: ListQuery) {
+      const { ws, we } = parseWindow(q.start_time, q.end_time, q.expand, q.expand ? MAX_WINDOW_MS : null);
+      const rows = await eventsRepository.listForUser(db, {
+        userId: actorId, windowStart: ws, windowEnd: we, q: q.q, role: q.role, isRecurring: q.is_recurring,
+      });
+      const desc = q.sort.startsWith('-');
+      const byUpdated = q.sort.endsWith('updated_at');
+      type Item = { key: number; id: number; build: () => ReturnType<typeof presentEvent> | ReturnType<typeof presentOccurrence> };
+      const items: Item[] = [];
+      for (const r of rows) {
+        if (q.expand || (r.rrule && ws !== undefined && we !== undefined)) {
+          const wStart = ws ?? r.start_time;
+          const wEnd = we ?? wStart + MAX_WINDOW_MS;
+          const occ = q.expand ? occurrencesOf(r, wStart, wEnd) : firstOccurrence(r, wStart, wEnd);
+          if (!q.expand) {
+            if (occ.length) items.push({ key: byUpdated ? r.updated_at : r.start_time, id: r.id, build: () => presentEvent(r, r.role) });
+            continue;
+          }
+          for (const o of occ) items.push({ key: byUpdated ? r.updated_at : o.start, id: r.id, build: () => presentOccurrence(r, r.role, o) });
+        } else {
+          items.push({ key: byUpdated ? r.updated_at : r.start_time, id: r.id, build: () => (q.expand ? presentOccurrence(r, r.role, oneOff(r)) : presentEvent(r, r.role)) });
+        }
+      }
+      items.sort((a, b) => (desc ? b.key - a.key || b.id - a.id : a.key - b.key || a.id - b.id));
+      return { total: items.length, skip: q.skip, limit: q.limit, items: items.slice(q.skip, q.skip + q.limit).map((i) => i.build()) };
+    },
+  };
+}
+
+function oneOff(r: EventRow): Occurrence {
+  return { original_start: r.start_time, start: r.start_time, end: r.end_time, is_exception: false, overrides: {} };
+}
+
+/** Whether a series has an occurrence in the window (a window too dense to expand certainly has one). */
+function firstOccurrence(r: EventWithRole, ws: number, we: number): Occurrence[] {
+  try {
+    return expandOccurrences(toSeries(draftFromRow(r)), ws, we, MAX_EXPANDED);
+  } catch (err) {
+    if (err instanceof RangeError) return [oneOff(r)];
+    throw err;
+  }
+}

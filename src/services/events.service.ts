@@ -1,0 +1,156 @@
+import type { DbHandle } from '../db/connection.js';
+import type { EventRow } from '../db/types.js';
+import { AppError, conflict, notFound } from '../domain/errors.js';
+import { eventsRepository } from '../repositories/events.repository.js';
+import { permissionsRepository } from '../repositories/permissions.repository.js';
+import { versionsRepository } from '../repositories/versions.repository.js';
+import { eventEtag, presentEvent, presentPermissions } from '../http/schemas/event.presenter.js';
+import { requireRole } from './access.js';
+import { findConflicts, overlappingPairs, type ConflictItem } from './conflicts.js';
+import { applyInput, draftFromRow, fromSnapshot, draftColumns, type EventDraft, type EventInput } from './event-input.js';
+import { appendVersion, insertEvent, notifyCollaborators, recordChange, type WriteContext } from './event-writer.js';
+import { MAX_WINDOW_MS, parseWindow } from './event-listing.js';
+import { threeWayMerge } from './merge.js';
+import type { UnitOfWork } from './unit-of-work.js';
+
+export interface WriteFlags {
+  checkConflicts: boolean;
+  ip: string | null;
+}
+
+export interface UpdateInput extends EventInput {
+  base_version?: number;
+}
+
+/** Throws 412 with the current version when the client's If-Match names another one. */
+export function checkPrecondition(event: EventRow, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && expectedVersion !== event.version) {
+    throw new AppError('PRECONDITION_FAILED', `The event is at version ${event.version}, not ${expectedVersion}`, { current_version: event.version });
+  }
+}
+
+/** 409 listing the clashes, unless the caller opted to write anyway. */
+function enforceConflicts(conflicts: ConflictItem[], flags: WriteFlags): void {
+  if (flags.checkConflicts && conflicts.length) {
+    throw conflict('The event overlaps other events in your calendar', { conflicts });
+  }
+}
+
+export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork }) {
+  const { handle, write } = deps;
+  const { db } = handle;
+
+  async function presentWithPermissions(row: EventRow, role: string, d = db) {
+    const permissions = presentPermissions(await permissionsRepository.list(d, row.id));
+    return { event: presentEvent(row, role, permissions), etag: eventEtag(row.version, role, permissions) };
+  }
+
+  /** Checks, merges and applies an update in the caller's transaction; shared by PUT and PATCH. */
+  async function applyUpdate(ctx: WriteContext, id: number, input: UpdateInput, flags: WriteFlags, expectedVersion?: number) {
+    const { event, role } = await requireRole(ctx.trx, id, ctx.actor.id, 'EDITOR');
+    checkPrecondition(event, expectedVersion);
+    const { base_version, ...fields } = input;
+    let effective: EventInput = fields;
+    if (base_version !== undefined && base_version !== event.version) {
+      const base = await versionsRepository.get(ctx.trx, id, base_version);
+      if (!base || base_version > event.version) {
+        throw new AppError('VALIDATION_ERROR', 'base_version is not a version of this event', { errors: [{ field: 'base_version', message: 'unknown version' }] });
+      }
+      effective = threeWayMerge(JSON.parse(base.data), draftFromRow(event), fields);
+    }
+    const next = applyInput(draftFromRow(event), effective);
+    const conflicts = await findConflicts(ctx.trx, ctx.actor.id, [next], [id]);
+    enforceConflicts(conflicts, flags);
+    const res = await appendVersion(ctx, event, next, 'updated');
+    return { row: res?.row ?? event, role, conflicts, changed: res?.changed ?? [] };
+  }
+
+  return {
+    /** Creates an event owned by the actor (version 1). 409 on clashes unless checkConflicts is off. */
+    async create(actorId: number, input: EventInput, flags: WriteFlags) {
+      const draft = applyInput(null, input);
+      return write(actorId, { lockUsers: [actorId], audit: { action: 'event.create', ip: flags.ip } }, async (ctx) => {
+        const conflicts = await findConflicts(ctx.trx, actorId, [draft]);
+        enforceConflicts(conflicts, flags);
+        const row = await insertEvent(ctx, draft);
+        const out = await presentWithPermissions(row, 'OWNER', ctx.trx);
+        return { id: row.id, ...out, conflicts };
+      });
+    },
+
+    /** Creates 1–100 events in one transaction: all or nothing; errors name the index. */
+    async batch(actorId: number, inputs: EventInput[], flags: WriteFlags) {
+      const drafts: EventDraft[] = [];
+      const errors: { field: string; message: string }[] = [];
+      inputs.forEach((input, i) => {
+        try {
+          drafts.push(applyInput(null, input, `events[${i}]`));
+        } catch (err) {
+          if (err instanceof AppError && Array.isArray(err.extra.errors)) errors.push(...(err.extra.errors as typeof errors));
+          else throw err;
+        }
+      });
+      if (errors.length) throw new AppError('VALIDATION_ERROR', 'One or more events are invalid; nothing was created', { errors });
+      return write(actorId, { lockUsers: [actorId], audit: { action: 'event.batch_create', ip: flags.ip, details: { count: drafts.length } } }, async (ctx) => {
+        const conflicts = await findConflicts(ctx.trx, actorId, drafts);
+        enforceConflicts(conflicts, flags);
+        const events = [];
+        for (const d of drafts) events.push(presentEvent(await insertEvent(ctx, d), 'OWNER'));
+        return { created: events.length, events, conflicts };
+      });
+    },
+
+    /** The event with its permission list, as the caller sees it; `asOf` reads it from history. */
+    async get(actorId: number, id: number, asOf?: number) {
+      const { event, role } = await requireRole(db, id, actorId, 'VIEWER');
+      if (asOf === undefined || asOf >= Date.now()) return presentWithPermissions(event, role);
+      const v = await versionsRepository.asOf(db, id, asOf);
+      if (!v) throw notFound('Event at that time');
+      const past: EventRow = { ...event, ...draftColumns(fromSnapshot(JSON.parse(v.data))), version: v.version, updated_at: v.created_at };
+      return presentWithPermissions(past, role);
+    },
+
+    /** Partial update by an editor or owner; a three-way merge when base_version is given. */
+    async update(actorId: number, id: number, input: UpdateInput, flags: WriteFlags & { expectedVersion?: number }) {
+      return write(actorId, { lockUsers: [actorId], lockEvent: id, audit: { action: 'event.update', ip: flags.ip, eventId: id } }, async (ctx) => {
+        const r = await applyUpdate(ctx, id, input, flags, flags.expectedVersion);
+        const out = await presentWithPermissions(r.row, r.role, ctx.trx);
+        return { ...out, conflicts: r.conflicts };
+      });
+    },
+
+    /** Soft delete by the owner; history stays and the owner can restore it. */
+    async remove(actorId: number, id: number, flags: { ip: string | null; expectedVersion?: number }) {
+      await write(actorId, { lockEvent: id, audit: { action: 'event.delete', ip: flags.ip, eventId: id } }, async (ctx) => {
+        const { event } = await requireRole(ctx.trx, id, actorId, 'OWNER');
+        checkPrecondition(event, flags.expectedVersion);
+        const row = await eventsRepository.update(ctx.trx, id, event.version, { deleted_at: ctx.now, updated_at: ctx.now });
+        if (!row) throw new AppError('PRECONDITION_FAILED', 'The event changed while this request ran', { current_version: event.version });
+        await recordChange(ctx, row, 'deleted', 'deleted the event');
+        await notifyCollaborators(ctx, row, 'event_deleted', `${ctx.actor.username} deleted “${row.title}”`, {});
+      });
+    },
+
+    /** Restores a deleted event (owner): appends a version equal to the last one. */
+    async restore(actorId: number, id: number, ip: string | null) {
+      return write(actorId, { lockUsers: [actorId], lockEvent: id, audit: { action: 'event.restore', ip, eventId: id } }, async (ctx) => {
+        const { event, role } = await requireRole(ctx.trx, id, actorId, 'OWNER', { allowDeleted: true });
+        if (event.deleted_at === null) throw conflict('The event is not deleted');
+        const res = await appendVersion(ctx, event, draftFromRow(event), 'restored', {
+          summary: 'restored the event',
+          extra: { deleted_at: null },
+          notify: { type: 'event_restored', message: `${ctx.actor.username} restored “${event.title}”` },
+        });
+        return presentWithPermissions(res!.row, role, ctx.trx);
+      });
+    },
+
+    /** Pairs of the caller's events overlapping inside a window of at most 366 days. */
+    async conflicts(actorId: number, start: string, end: string) {
+      const { ws, we } = parseWindow(start, end, true, MAX_WINDOW_MS);
+      return overlappingPairs(db, actorId, ws!, we!);
+    },
+  };
+}
+
+export type EventsService = ReturnType<typeof createEventsService>;

@@ -1,0 +1,146 @@
+import type { DbHandle } from '../db/connection.js';
+import type { EventRow } from '../db/types.js';
+import { AppError, conflict, notFound, validationError } from '../domain/errors.js';
+import { expandOccurrences, isOriginalOccurrence, occurrenceIndex, splitSeries, type OccurrenceException } from '../domain/recurrence-expand.js';
+import { iso, parseTimestamp } from '../domain/time.js';
+import { presentEvent, presentPermissions } from '../http/schemas/event.presenter.js';
+import { permissionsRepository } from '../repositories/permissions.repository.js';
+import { requireRole } from './access.js';
+import { findConflicts } from './conflicts.js';
+import { applyInput, draftFromRow, MAX_DURATION_MS, toSeries, type EventDraft } from './event-input.js';
+import { appendVersion, insertEvent, type WriteContext } from './event-writer.js';
+import { checkPrecondition, type WriteFlags } from './events.service.js';
+import { MAX_WINDOW_MS, parseWindow, presentOccurrence } from './event-listing.js';
+import type { UnitOfWork } from './unit-of-work.js';
+
+export interface OccurrenceInput {
+  title?: string;
+  description?: string | null;
+  location?: string | null;
+  start_time?: string;
+  end_time?: string;
+}
+
+/** The occurrence key from the path: any RFC 3339 form of the original start instant. */
+export function parseOccurrenceKey(key: string): number {
+  const ms = parseTimestamp(key);
+  if (ms === null) throw validationError([{ field: 'occurrence_start', message: 'must be the RFC 3339 start of an occurrence' }]);
+  return ms;
+}
+
+function requireOccurrence(event: EventRow, key: number): EventDraft {
+  const draft = draftFromRow(event);
+  if (!draft.rrule) throw notFound('Occurrence (the event does not recur)');
+  if (!isOriginalOccurrence(toSeries(draft), key)) throw notFound('Occurrence');
+  return draft;
+}
+
+function withException(draft: EventDraft, ex: OccurrenceException): EventDraft {
+  const others = draft.exceptions.filter((e) => Date.parse(e.original_start) !== Date.parse(ex.original_start));
+  const exceptions = [...others, ex].sort((a, b) => Date.parse(a.original_start) - Date.parse(b.original_start));
+  return { ...draft, exceptions };
+}
+
+export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOfWork }) {
+  const { handle, write } = deps;
+
+  async function load(ctx: WriteContext, id: number, key: number, expectedVersion?: number) {
+    const { event, role } = await requireRole(ctx.trx, id, ctx.actor.id, 'EDITOR');
+    checkPrecondition(event, expectedVersion);
+    return { event, role, draft: requireOccurrence(event, key) };
+  }
+
+  return {
+    /** Occurrences of one event inside a window (at most 366 days), exceptions applied. */
+    async list(actorId: number, id: number, start: string | undefined, end: string | undefined) {
+      const { event, role } = await requireRole(handle.db, id, actorId, 'VIEWER');
+      const { ws, we } = parseWindow(start, end, true, MAX_WINDOW_MS);
+      const occ = expandOccurrences(toSeries(draftFromRow(event)), ws!, we!, 20_000);
+      return { items: occ.map((o) => presentOccurrence(event, role, o)) };
+    },
+
+    /** Cancels one occurrence (editor or owner): a new version with the exception. */
+    async cancel(actorId: number, id: number, key: number, flags: { ip: string | null; expectedVersion?: number }) {
+      await write(actorId, { lockEvent: id, audit: { action: 'occurrence.cancel', ip: flags.ip, eventId: id, details: { occurrence_start: iso(key) } } }, async (ctx) => {
+        const { event, draft } = await load(ctx, id, key, flags.expectedVersion);
+        const next = withException(draft, { original_start: iso(key), status: 'cancelled' });
+        await appendVersion(ctx, event, next, 'occurrence_cancelled', {
+          summary: `cancelled the occurrence of ${iso(key)}`,
+          notify: { type: 'occurrence_changed', message: `${ctx.actor.username} cancelled the ${iso(key)} occurrence of “${event.title}”` },
+        });
+      });
+    },
+
+    /** Changes one occurrence's time or fields; conflict-checked like an update. */
+    async change(actorId: number, id: number, key: number, input: OccurrenceInput, flags: WriteFlags & { expectedVersion?: number }) {
+      return write(actorId, { lockUsers: [actorId], lockEvent: id, audit: { action: 'occurrence.change', ip: flags.ip, eventId: id, details: { occurrence_start: iso(key) } } }, async (ctx) => {
+        const { event, role, draft } = await load(ctx, id, key, flags.expectedVersion);
+        const prev = draft.exceptions.find((e) => Date.parse(e.original_start) === key);
+        const duration = draft.end - draft.start;
+        const start = input.start_time !== undefined ? parseTimestamp(input.start_time) : prev?.start_time ? Date.parse(prev.start_time) : key;
+        const end = input.end_time !== undefined ? parseTimestamp(input.end_time) : prev?.end_time ? Date.parse(prev.end_time) : (start ?? key) + duration;
+        const errors = [];
+        if (start === null) errors.push({ field: 'start_time', message: 'must be an RFC 3339 timestamp' });
+        if (end === null) errors.push({ field: 'end_time', message: 'must be an RFC 3339 timestamp' });
+        if (start !== null && end !== null && end <= start) errors.push({ field: 'end_time', message: 'must be after start_time' });
+        if (start !== null && end !== null && end - start > MAX_DURATION_MS) errors.push({ field: 'end_time', message: 'an occurrence may last at most 366 days' });
+        if (input.title !== undefined && input.title.trim() === '') errors.push({ field: 'title', message: 'must not be blank' });
+        if (errors.length) throw validationError(errors);
+        const ex: OccurrenceException = { original_start: iso(key), status: 'changed', start_time: iso(start!), end_time: iso(end!) };
+        for (const f of ['title', 'description', 'location'] as const) {
+          const v = input[f] !== undefined ? (input[f] ?? '') : prev?.[f];
+          if (v !== undefined) ex[f] = v;
+        }
+        const next = withException(draft, ex);
+        const conflicts = await findConflicts(ctx.trx, actorId, [{ ...next, rrule: null, start: start!, end: end!, exceptions: [] }], [id]);
+        if (flags.checkConflicts && conflicts.length) throw conflict('The occurrence overlaps other events in your calendar', { conflicts });
+        const res = await appendVersion(ctx, event, next, 'occurrence_changed', {
+          summary: `changed the occurrence of ${iso(key)}`,
+          notify: { type: 'occurrence_changed', message: `${ctx.actor.username} changed the ${iso(key)} occurrence of “${event.title}”` },
+        });
+        const row = res?.row ?? event;
+        return { event: presentEvent(row, role, presentPermissions(await permissionsRepository.list(ctx.trx, id))), conflicts };
+      });
+    },
+
+    /**
+     * "This and following": the series ends before the occurrence and a new series (same
+     * permissions, its own history) starts there with the changes. 400 at the first occurrence.
+     */
+    async split(actorId: number, id: number, key: number, input: OccurrenceInput, flags: WriteFlags & { expectedVersion?: number }) {
+      return write(actorId, { lockUsers: [actorId], lockEvent: id, audit: { action: 'occurrence.split', ip: flags.ip, eventId: id, details: { occurrence_start: iso(key) } } }, async (ctx) => {
+        const { event, role, draft } = await load(ctx, id, key, flags.expectedVersion);
+        const index = occurrenceIndex(toSeries(draft), key);
+        if (index === 0) {
+          throw new AppError('BAD_REQUEST', 'This is the first occurrence: update the whole series instead', {
+            errors: [{ field: 'occurrence_start', message: 'cannot split at the first occurrence' }],
+          });
+        }
+        const parts = splitSeries(toSeries(draft), key);
+        const before: EventDraft = { ...draft, rrule: parts.before.rrule, exceptions: parts.before.exceptions };
+        const afterBase: EventDraft = { ...draft, start: key, end: key + (draft.end - draft.start), rrule: parts.after.rrule, exceptions: parts.after.exceptions };
+        const after = applyInput(afterBase, input);
+        const conflicts = await findConflicts(ctx.trx, actorId, [after], [id]);
+        if (flags.checkConflicts && conflicts.length) throw conflict('The new series overlaps other events in your calendar', { conflicts });
+        const res = await appendVersion(ctx, event, before, 'series_split', {
+          summary: `split the series at ${iso(key)}`,
+          notify: { type: 'occurrence_changed', message: `${ctx.actor.username} changed “${event.title}” from ${iso(key)} on` },
+        });
+        const permissions = await permissionsRepository.list(ctx.trx, id);
+        const created = await insertEvent(ctx, after, {
+          summary: `split from event ${id} at ${iso(key)}`,
+          permissions: permissions.map((p) => ({ user_id: p.user_id, role: p.role })),
+        });
+        const createdRole = permissions.find((p) => p.user_id === actorId)?.role ?? role;
+        const presented = presentPermissions(permissions);
+        return {
+          original: presentEvent(res?.row ?? event, role, presented),
+          following: presentEvent(created, createdRole, presented),
+          conflicts,
+        };
+      });
+    },
+  };
+}
+
+export type OccurrencesService = ReturnType<typeof createOccurrencesService>;
