@@ -18,6 +18,7 @@ import { healthRoutes } from './http/routes/health.routes.js';
 import { usersRoutes } from './http/routes/users.routes.js';
 import { eventsRoutes } from './http/routes/events.routes.js';
 import { occurrencesRoutes } from './http/routes/occurrences.routes.js';
+import { sharingRoutes } from './http/routes/sharing.routes.js';
 import { UserSchema } from './http/schemas/auth.schemas.js';
 import { ErrorResponse } from './http/schemas/common.schemas.js';
 import { EventSchema } from './http/schemas/events.schemas.js';
@@ -96,6 +97,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     await priv.register(usersRoutes, { c });
     await priv.register(eventsRoutes, { c });
     await priv.register(occurrencesRoutes, { c });
+    await priv.register(sharingRoutes, { c });
   });
 
   return app;

@@ -11,6 +11,7 @@ import { createEventListing } from './services/event-listing.js';
 import { createEventsService } from './services/events.service.js';
 import { createOccurrencesService } from './services/occurrences.service.js';
 import { createUnitOfWork } from './services/unit-of-work.js';
+import { createSharingService } from './services/sharing.service.js';
 
 /** Wires the database, adapters and services with plain factories; one per process (or per test app). */
 export async function createContainer(config: Readonly<Config>, log: (err: unknown) => void = () => undefined) {
@@ -26,6 +27,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const events = createEventsService({ handle, write });
   const listing = createEventListing(handle);
   const occurrences = createOccurrencesService({ handle, write });
+  const sharing = createSharingService({ handle, write });
 
   return {
     config,
@@ -38,6 +40,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     events,
     listing,
     occurrences,
+    sharing,
     async close() {
       await bus.close();
       await handle.close();
