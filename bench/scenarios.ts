@@ -30,3 +30,76 @@ export const scenarios: Scenario[] = [
     },
   },
 ];
+
+/** Creates `n` one-off events a day apart for a user; returns their ids. */
+async function seedEvents(ctx: BenchContext, token: string, n: number, startDay = Date.UTC(2030, 0, 1)): Promise<number[]> {
+  const events = Array.from({ length: n }, (_, i) => {
+    const s = startDay + i * 86_400_000 + 9 * 3600_000;
+    return { title: `Bench event ${i}`, description: 'Quarterly planning with the whole team', start_time: new Date(s).toISOString(), end_time: new Date(s + 3600_000).toISOString() };
+  });
+  const ids: number[] = [];
+  for (let i = 0; i < events.length; i += 100) {
+    const r = await ctx.api('POST', '/api/events/batch', token, { events: events.slice(i, i + 100) });
+    ids.push(...r.events.map((e: { id: number }) => e.id));
+  }
+  return ids;
+}
+
+scenarios.push(
+  {
+    name: 'GET /api/events/{id}',
+    async run(ctx) {
+      const u = await benchUser(ctx);
+      const [id] = await seedEvents(ctx, u.token, 1);
+      return ctx.measure('GET /api/events/{id}', { url: `${ctx.url}/api/events/${id}`, headers: { authorization: `Bearer ${u.token}` } });
+    },
+  },
+  {
+    name: 'GET /api/events (window of 50)',
+    async run(ctx) {
+      const u = await benchUser(ctx);
+      await seedEvents(ctx, u.token, 200);
+      const ws = new Date(Date.UTC(2030, 0, 1)).toISOString();
+      const we = new Date(Date.UTC(2030, 0, 51)).toISOString();
+      return ctx.measure('GET /api/events (window of 50)', {
+        url: `${ctx.url}/api/events?start_time=${ws}&end_time=${we}&limit=100`,
+        headers: { authorization: `Bearer ${u.token}` },
+      });
+    },
+  },
+  {
+    name: 'POST /api/events (create)',
+    async run(ctx) {
+      const u = await benchUser(ctx);
+      let i = 0;
+      // Each request books its own slot, so conflict checks pass and every create writes.
+      return ctx.measure('POST /api/events (create)', {
+        url: `${ctx.url}/api/events`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (req) => {
+              const s = Date.UTC(2035, 0, 1) + ++i * 7_200_000;
+              return { ...req, body: JSON.stringify({ title: `Created ${i}`, start_time: new Date(s).toISOString(), end_time: new Date(s + 3600_000).toISOString() }) };
+            },
+          },
+        ],
+      });
+    },
+  },
+  {
+    name: 'PUT /api/events/{id} (update)',
+    async run(ctx) {
+      const u = await benchUser(ctx);
+      const [id] = await seedEvents(ctx, u.token, 1);
+      let i = 0;
+      return ctx.measure('PUT /api/events/{id} (update)', {
+        url: `${ctx.url}/api/events/${id}`,
+        method: 'PUT',
+        headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' },
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ title: `Updated ${++i}` }) }) }],
+      });
+    },
+  },
+);
