@@ -31,7 +31,6 @@ const DAY = 86_400_000;
 const MARGIN = 2 * DAY;
 /** rrule stops at year 9999; scanning past it is pointless. */
 const MAX_WALL = Date.UTC(9999, 11, 31, 23, 59, 59);
-const FREQ_NUM: Record<Frequency, number> = { YEARLY: 0, MONTHLY: 1, WEEKLY: 2, DAILY: 3 };
 /**
  * A COUNT rule must be walked from its start to number the occurrences; filters can make it sparse
  * (even empty), so the scan is capped at this many periods. Occurrences past the cap are never generated
@@ -138,13 +137,17 @@ function walk(s: Series, from: number, to: number, visit: (start: number, index:
   if (rule.until !== null) bound = Math.min(bound, rule.until + MARGIN);
   if (rule.count !== null) bound = Math.min(bound, s.wallStart + COUNT_HORIZON[s.freq] * rule.interval * PERIOD_DAYS[s.freq] * DAY);
   if (dt > bound) return;
+  const skipBelow = from - MARGIN;
   const rr = new RRule({ ...s.rr, dtstart: new Date(dt), until: new Date(bound) }, true);
   rr.all((d) => {
     const wall = d.getTime() + s.msPart;
     if (wall <= s.wallStart) return true;
+    if (rule.count !== null && index >= rule.count) return false;
+    // Certainly before `from` (and never past UNTIL, which excludes COUNT): only the numbering matters,
+    // so skip the comparatively costly zone conversion when walking a COUNT series up to a window.
+    if (wall < skipBelow) { index++; return true; }
     const start = instantOf(s.zone, wall);
     if (rule.until !== null && start > rule.until) return false;
-    if (rule.count !== null && index >= rule.count) return false;
     return visit(start, full ? index++ : -1);
   });
 }
@@ -152,8 +155,9 @@ function walk(s: Series, from: number, to: number, visit: (start: number, index:
 function byOriginal(ev: SeriesInput): Map<number, OccurrenceException> {
   const map = new Map<number, OccurrenceException>();
   for (const ex of ev.exceptions) {
-    const t = parseTimestamp(ex.original_start);
-    if (t !== null) map.set(t, ex); // a later entry for the same occurrence wins
+    const t = typeof ex.original_start === 'string' ? parseTimestamp(ex.original_start) : null;
+    const known = ex.status === 'cancelled' || ex.status === 'changed';
+    if (t !== null && known) map.set(t, ex); // a later entry for the same occurrence wins
   }
   return map;
 }
@@ -176,6 +180,7 @@ function overridesOf(ex: OccurrenceException): Occurrence['overrides'] {
 }
 
 function checkOriginal(s: Series, t: number): boolean {
+  if (!Number.isFinite(t)) return false;
   let found = false;
   walk(s, t, t, (start) => { found = start === t; return start < t; });
   return found;
@@ -192,6 +197,7 @@ function checkOriginal(s: Series, t: number): boolean {
  */
 export function expandOccurrences(ev: SeriesInput, windowStart: number, windowEnd: number, max = 5000): Occurrence[] {
   const s = load(ev);
+  if (!Number.isFinite(windowStart) || !Number.isFinite(windowEnd)) throw new RangeError('window bounds must be finite');
   if (windowStart >= windowEnd) return [];
   if (!s) {
     if (ev.end < ev.start) throw new RangeError('event end must not be before its start');
@@ -238,6 +244,7 @@ export function isOriginalOccurrence(ev: SeriesInput, originalStart: number): bo
 export function occurrenceIndex(ev: SeriesInput, originalStart: number): number {
   const s = load(ev);
   if (!s) return originalStart === ev.start ? 0 : -1;
+  if (!Number.isFinite(originalStart)) return -1;
   let found = -1;
   walk(s, -Infinity, originalStart, (start, i) => {
     if (start === originalStart) found = i;

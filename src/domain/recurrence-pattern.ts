@@ -135,7 +135,7 @@ export function parseRuleText(text: string): { ok: true; parts: RuleParts } | { 
           else if (days.includes(up as Weekday)) bad(`duplicate weekday "${item}"`);
           else days.push(up as Weekday);
         }
-        p.byWeekday = sortWeekdays(days);
+        p.byWeekday = days;
         break;
       }
       case 'BYMONTHDAY': {
@@ -146,7 +146,7 @@ export function parseRuleText(text: string): { ok: true; parts: RuleParts } | { 
           else if (list.includes(n)) bad(`duplicate month day "${item}"`);
           else list.push(n);
         }
-        p.byMonthDay = list.sort((a, b) => a - b);
+        p.byMonthDay = list;
         break;
       }
       case 'UNTIL': {
@@ -162,8 +162,7 @@ export function parseRuleText(text: string): { ok: true; parts: RuleParts } | { 
   }
   if (!seen.has('FREQ')) msgs.push('FREQ is required');
   crossCheck(p, (_part, msg) => msgs.push(msg));
-  if (msgs.length > 0 || !p.frequency) return { ok: false, messages: msgs };
-  return { ok: true, parts: normalize(p as RuleParts & { frequency: Frequency }) };
+  return msgs.length > 0 || !p.frequency ? { ok: false, messages: msgs } : { ok: true, parts: normalize({ ...p, frequency: p.frequency }) };
 }
 
 function normalize(p: Partial<RuleParts> & { frequency: Frequency }): RuleParts {
@@ -193,21 +192,22 @@ const CAMEL: Record<StructKey, keyof RuleParts> = {
 };
 
 function readInt(v: unknown, path: string, max: number, errors: FieldError[]): number | undefined {
-  if (typeof v !== 'number' || !Number.isInteger(v)) errors.push({ field: path, message: 'must be an integer' });
-  else if (v < 1 || v > max) errors.push({ field: path, message: `must be between 1 and ${max}` });
-  else return v;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max) return v;
+  errors.push({ field: path, message: typeof v === 'number' && Number.isInteger(v) ? `must be between 1 and ${max}` : 'must be an integer' });
   return undefined;
 }
 
+class ItemError { constructor(readonly message: string) {} }
+
 function readList<T>(v: unknown, path: string, max: number, errors: FieldError[],
-  item: (x: unknown) => T | { error: string }): T[] | null | undefined {
+  item: (x: unknown) => T | ItemError): T[] | null | undefined {
   if (!Array.isArray(v)) { errors.push({ field: path, message: 'must be an array or null' }); return undefined; }
   if (v.length > max) { errors.push({ field: path, message: `must have at most ${max} items` }); return undefined; }
   const out: T[] = [];
   const before = errors.length;
   v.forEach((x, i) => {
     const r = item(x);
-    if (typeof r === 'object' && r !== null) errors.push({ field: `${path}[${i}]`, message: r.error });
+    if (r instanceof ItemError) errors.push({ field: `${path}[${i}]`, message: r.message });
     else if (out.includes(r)) errors.push({ field: `${path}[${i}]`, message: 'duplicate value' });
     else out.push(r);
   });
@@ -221,10 +221,7 @@ function readStructured(obj: Record<string, unknown>, field: string, errors: Fie
   for (const key of STRUCT_KEYS) {
     if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
     const v = obj[key], path = `${field}.${key}`;
-    if (v === null) {
-      if (key === 'interval') s.interval = 1; else s[key] = null;
-      continue;
-    }
+    if (v === null) { if (key === 'interval') s.interval = 1; else s[key] = null; continue; }
     switch (key) {
       case 'frequency': {
         const f = typeof v === 'string' ? v.toUpperCase() : '';
@@ -238,7 +235,7 @@ function readStructured(obj: Record<string, unknown>, field: string, errors: Fie
       case 'by_weekday': {
         const days = readList<Weekday>(v, path, 7, errors, (x) => {
           const up = typeof x === 'string' ? x.toUpperCase() : '';
-          return (WEEKDAYS as string[]).includes(up) ? up as Weekday : { error: 'must be one of MO, TU, WE, TH, FR, SA, SU' };
+          return (WEEKDAYS as string[]).includes(up) ? up as Weekday : new ItemError('must be one of MO, TU, WE, TH, FR, SA, SU');
         });
         s.by_weekday = days && sortWeekdays(days);
         break;
@@ -246,7 +243,7 @@ function readStructured(obj: Record<string, unknown>, field: string, errors: Fie
       case 'by_month_day': {
         const days = readList<number>(v, path, 31, errors, (x) =>
           typeof x === 'number' && Number.isInteger(x) && x !== 0 && x >= -31 && x <= 31
-            ? x : { error: 'must be an integer from 1 to 31 or -31 to -1' });
+            ? x : new ItemError('must be an integer from 1 to 31 or -31 to -1'));
         s.by_month_day = days && days.sort((a, b) => a - b);
         break;
       }
@@ -260,10 +257,6 @@ function readStructured(obj: Record<string, unknown>, field: string, errors: Fie
     if (s[key] === undefined) delete s[key]; // invalid: already reported, keep it out of comparisons
   }
   return s;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 /**
@@ -281,9 +274,7 @@ export function parsePattern(input: unknown, field = 'recurrence_pattern'):
   }
   const obj = input as Record<string, unknown>;
   const errors: FieldError[] = [];
-  for (const key of Object.keys(obj)) {
-    if (!ALLOWED_KEYS.has(key)) errors.push({ field: `${field}.${key}`, message: `unknown key "${key}"` });
-  }
+  for (const key of Object.keys(obj)) if (!ALLOWED_KEYS.has(key)) errors.push({ field: `${field}.${key}`, message: `unknown key "${key}"` });
   const rawRule = obj.rrule;
   const hasRule = rawRule !== undefined && rawRule !== null;
   let fromRule: RuleParts | null = null;
@@ -309,17 +300,15 @@ export function parsePattern(input: unknown, field = 'recurrence_pattern'):
     for (const key of STRUCT_KEYS) {
       if (!(key in s)) continue;
       const want = fromRule[CAMEL[key]];
-      if (!sameValue(s[key], want)) {
+      if (JSON.stringify(s[key] ?? null) !== JSON.stringify(want ?? null)) {
         const shown = key === 'until' && typeof want === 'number' ? formatTimestamp(want) : want;
         errors.push({ field: `${field}.${key}`, message: `does not match rrule (which has ${JSON.stringify(shown ?? null)})` });
       }
     }
     return errors.length ? { ok: false, errors } : { ok: true, rrule: formatRule(fromRule) };
   }
-  return { ok: true, rrule: formatRule(normalize({
-    frequency: s.frequency as Frequency, interval: s.interval ?? 1, byWeekday: s.by_weekday ?? null,
-    byMonthDay: s.by_month_day ?? null, count: s.count ?? null, until: s.until ?? null,
-  })) };
+  const { frequency, interval, by_weekday: byWeekday, by_month_day: byMonthDay, count, until } = s;
+  return { ok: true, rrule: formatRule(normalize({ frequency: frequency!, interval, byWeekday, byMonthDay, count, until })) };
 }
 
 /**
