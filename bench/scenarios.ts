@@ -103,3 +103,25 @@ scenarios.push(
     },
   },
 );
+
+scenarios.push({
+  name: 'GET /api/events/{id}/diff/1/200',
+  async run(ctx) {
+    const u = await benchUser(ctx);
+    const [id] = await seedEvents(ctx, u.token, 1, Date.UTC(2036, 0, 1));
+    // 199 edits (200 versions) that drift the title, a 60-word description and now and then the time.
+    const words = Array.from({ length: 60 }, (_, i) => `word${i}`);
+    for (let v = 2; v <= 200; v++) {
+      words[(v * 7) % words.length] = `edit${v}`;
+      const body: Record<string, unknown> = { title: `Diffed event ${v}`, description: words.join(' ') };
+      if (v % 25 === 0) {
+        const s = Date.UTC(2036, 0, 1) + v * 3600_000;
+        Object.assign(body, { start_time: new Date(s).toISOString(), end_time: new Date(s + 3600_000).toISOString() });
+      }
+      await ctx.api('PUT', `/api/events/${id}?check_conflicts=false`, u.token, body);
+    }
+    const d = await ctx.api('GET', `/api/events/${id}/diff/1/200`, u.token);
+    if (!d.changes.length) throw new Error('diff scenario: expected changes between versions 1 and 200');
+    return ctx.measure('GET /api/events/{id}/diff/1/200', { url: `${ctx.url}/api/events/${id}/diff/1/200`, headers: { authorization: `Bearer ${u.token}` } });
+  },
+});

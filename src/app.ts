@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Container } from './container.js';
 import { AppError } from './domain/errors.js';
+import { rateLimitStore } from './adapters/rate-limit-store.js';
 import { iso } from './domain/time.js';
 import { principalPlugin, requireAuth } from './http/plugins/auth.plugin.js';
 import { errorsPlugin } from './http/plugins/errors.plugin.js';
@@ -18,7 +19,12 @@ import { healthRoutes } from './http/routes/health.routes.js';
 import { usersRoutes } from './http/routes/users.routes.js';
 import { eventsRoutes } from './http/routes/events.routes.js';
 import { occurrencesRoutes } from './http/routes/occurrences.routes.js';
+import { historyRoutes } from './http/routes/history.routes.js';
+import { auditRoutes } from './http/routes/audit.routes.js';
 import { sharingRoutes } from './http/routes/sharing.routes.js';
+import { notificationsRoutes } from './http/routes/notifications.routes.js';
+import { notificationsWsRoutes } from './http/routes/notifications-ws.routes.js';
+import { syncRoutes } from './http/routes/sync.routes.js';
 import { UserSchema } from './http/schemas/auth.schemas.js';
 import { ErrorResponse } from './http/schemas/common.schemas.js';
 import { EventSchema } from './http/schemas/events.schemas.js';
@@ -81,6 +87,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     max: config.rateLimitUserPerMinute,
     timeWindow: 60_000,
     hook: 'preValidation',
+    store: rateLimitStore(c.rateLimit),
     keyGenerator: (req) => (req.principal ? `u:${req.principal.userId}` : `ip:${req.ip}`),
     errorResponseBuilder: (_req, ctx) =>
       new AppError('RATE_LIMIT_EXCEEDED', `Rate limit exceeded, retry in ${ctx.after}`, { reset_at: iso(Date.now() + ctx.ttl) }),
@@ -97,7 +104,12 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     await priv.register(usersRoutes, { c });
     await priv.register(eventsRoutes, { c });
     await priv.register(occurrencesRoutes, { c });
+    await priv.register(historyRoutes, { c });
+    await priv.register(auditRoutes, { c });
     await priv.register(sharingRoutes, { c });
+    await priv.register(notificationsRoutes, { c });
+    await priv.register(notificationsWsRoutes, { c });
+    await priv.register(syncRoutes, { c });
   });
 
   return app;

@@ -1,5 +1,10 @@
 import { createLocalBus, type Bus } from './adapters/bus.js';
 import { createMemoryCache, type Cache } from './adapters/cache.js';
+import { createMemoryGenerations, createRedisGenerations } from './adapters/generations.js';
+import { MemoryCounters, type RateLimitBackend } from './adapters/rate-limit-store.js';
+import { connectRedis, waitReady } from './adapters/redis.js';
+import { createRedisBus } from './adapters/redis-bus.js';
+import { createReadCache } from './services/read-cache.js';
 import { createTokenService } from './adapters/tokens.js';
 import type { Config } from './config.js';
 import { openDatabase, type DbHandle } from './db/connection.js';
@@ -10,39 +15,66 @@ import { createUsersService } from './services/users.service.js';
 import { createEventListing } from './services/event-listing.js';
 import { createEventsService } from './services/events.service.js';
 import { createOccurrencesService } from './services/occurrences.service.js';
+import { createHistoryService } from './services/history.service.js';
+import { createAuditService } from './services/audit.service.js';
 import { createUnitOfWork } from './services/unit-of-work.js';
 import { createSharingService } from './services/sharing.service.js';
+import { createWsHub } from './adapters/ws-hub.js';
+import { createNotificationsService } from './services/notifications.service.js';
+import { createSyncService } from './services/sync.service.js';
 
 /** Wires the database, adapters and services with plain factories; one per process (or per test app). */
 export async function createContainer(config: Readonly<Config>, log: (err: unknown) => void = () => undefined) {
   const handle: DbHandle = openDatabase(config);
   await migrateToLatest(handle);
-  const bus: Bus = createLocalBus(log);
+  // Scaled mode: Redis carries the bus, the cache generations and the rate-limit counters.
+  const redis = config.redisUrl ? { cmd: connectRedis(config.redisUrl, log), sub: connectRedis(config.redisUrl, log) } : null;
+  if (redis) await waitReady(redis.cmd);
+  const bus: Bus = redis ? createRedisBus(redis.cmd, redis.sub, log) : createLocalBus(log);
   const cache: Cache = createMemoryCache();
+  const gens = redis ? createRedisGenerations(redis.cmd, log) : createMemoryGenerations();
+  const readCache = createReadCache(cache, gens, config.cacheEnabled);
+  const rateLimit: RateLimitBackend = { memory: new MemoryCounters(), redis: redis?.cmd ?? null };
   const tokens = createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
-  const sessions = createSessionChecker(handle, bus);
+  const sessions = createSessionChecker(handle, bus, !redis);
   const auth = createAuthService({ handle, tokens, refreshTtlSeconds: config.refreshTokenTtlSeconds, sessions });
-  const users = createUsersService(handle);
-  const write = createUnitOfWork(handle, bus);
-  const events = createEventsService({ handle, write });
-  const listing = createEventListing(handle);
+  const users = createUsersService(handle, readCache);
+  const write = createUnitOfWork(handle, bus, readCache.invalidate);
+  const events = createEventsService({ handle, write, rc: readCache });
+  const listing = createEventListing(handle, readCache);
   const occurrences = createOccurrencesService({ handle, write });
+  const history = createHistoryService({ handle, write });
+  const audit = createAuditService(handle);
   const sharing = createSharingService({ handle, write });
+  const notifications = createNotificationsService({ handle });
+  const hub = createWsHub({ bus, replay: notifications.since, log: (err) => log(err) });
+  const sync = createSyncService({ handle });
 
   return {
     config,
     handle,
     bus,
     cache,
+    gens,
+    readCache,
+    rateLimit,
+    redis,
     tokens,
     auth,
     users,
     events,
     listing,
     occurrences,
+    history,
+    audit,
     sharing,
+    notifications,
+    hub,
+    sync,
     async close() {
+      rateLimit.memory.close();
       await bus.close();
+      redis?.cmd.disconnect();
       await handle.close();
     },
   };

@@ -121,7 +121,7 @@ describe('cross-cutting HTTP behaviour', () => {
     const apiRoutes = t.app.routeList.filter((r) => r.url.startsWith('/api/') && r.method !== 'OPTIONS');
     expect(apiRoutes.length).toBeGreaterThan(5);
     for (const r of apiRoutes) {
-      const path = r.url.replace(/:([A-Za-z_]+)/g, '{$1}');
+      const path = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       expect(documented, `${r.method} ${path}`).toContain(`${r.method} ${path}`);
     }
     const docs = await t.req({ method: 'GET', url: '/docs/' });

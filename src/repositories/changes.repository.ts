@@ -3,7 +3,7 @@ import type { ChangeRow, Database } from '../db/types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type ChangeWithActor = ChangeRow & { username: string };
+export type ChangeWithActor = ChangeRow & { username: string; target_username: string | null };
 
 export const changesRepository = {
   async insert(db: Db, row: Omit<ChangeRow, 'id'>): Promise<void> {
@@ -14,8 +14,9 @@ export const changesRepository = {
     const rows = await db
       .selectFrom('event_changes as c')
       .innerJoin('users as u', 'u.id', 'c.actor_id')
+      .leftJoin('users as tu', 'tu.id', 'c.target_user_id')
       .selectAll('c')
-      .select('u.username')
+      .select(['u.username', 'tu.username as target_username'])
       .where('c.event_id', '=', eventId)
       .orderBy('c.id', 'desc')
       .offset(skip)

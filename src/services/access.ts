@@ -3,7 +3,8 @@ import type { Database, EventRow } from '../db/types.js';
 import { AppError, forbidden, notFound } from '../domain/errors.js';
 import { atLeast, type Role } from '../domain/roles.js';
 import { eventsRepository } from '../repositories/events.repository.js';
-import { permissionsRepository } from '../repositories/permissions.repository.js';
+import { permissionsRepository, type PermissionWithUser } from '../repositories/permissions.repository.js';
+import { dep, type ReadCache } from './read-cache.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -30,4 +31,27 @@ export async function requireRole(
 /** Rejects operations that need a live event (rollback, edits) while it is deleted. */
 export function requireLive(event: EventRow): void {
   if (event.deleted_at !== null) throw new AppError('CONFLICT', 'The event is deleted; restore it first');
+}
+
+/**
+ * requireRole for read paths outside a transaction, served from the read cache (permission map
+ * and event row, both invalidated by any change to the event or its permissions).
+ */
+export async function requireRoleCached(
+  rc: ReadCache,
+  db: Db,
+  eventId: number,
+  userId: number,
+  min: Role,
+  opts: { allowDeleted?: boolean } = {},
+): Promise<{ event: EventRow; role: Role; permissions: PermissionWithUser[] }> {
+  const deps = [dep.event(eventId)];
+  const permissions = await rc.get(`perms:${eventId}`, deps, 'long', () => permissionsRepository.list(db, eventId));
+  const role = (permissions.find((p) => p.user_id === userId)?.role ?? null) as Role | null;
+  if (!role) throw notFound('Event');
+  const event = await rc.get(`ev:${eventId}`, deps, 'short', async () => (await eventsRepository.byId(db, eventId)) ?? null);
+  if (!event) throw notFound('Event');
+  if (event.deleted_at !== null && !opts.allowDeleted) throw notFound('Event');
+  if (!atLeast(role, min)) throw forbidden(`This needs the ${min} role; you are ${role}`);
+  return { event, role, permissions };
 }

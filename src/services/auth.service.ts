@@ -67,6 +67,7 @@ export function createAuthService(deps: { handle: DbHandle; tokens: TokenService
       const email = input.email.toLowerCase();
       const taken = await usersRepository.existing(db, usernameLower, email);
       if (taken.username || taken.email) {
+        await audit(null, 'auth.register', ip, 'failure', { reason: taken.username ? 'username_taken' : 'email_taken' });
         throw new AppError('CONFLICT', taken.username ? 'Username is already taken' : 'Email is already registered', {
           field: taken.username ? 'username' : 'email',
         });
@@ -94,7 +95,10 @@ export function createAuthService(deps: { handle: DbHandle; tokens: TokenService
         });
       } catch (err) {
         // Lost a race with a concurrent registration of the same name: the unique index decided.
-        if (/unique|duplicate/i.test(String((err as Error).message))) throw new AppError('CONFLICT', 'Username or email is already registered');
+        if (/unique|duplicate/i.test(String((err as Error).message))) {
+          await audit(null, 'auth.register', ip, 'failure', { reason: 'duplicate' });
+          throw new AppError('CONFLICT', 'Username or email is already registered');
+        }
         throw err;
       }
       return { user: presentUser(user), tokens: await issue(user.id, sessionId, jti) };
@@ -127,7 +131,10 @@ export function createAuthService(deps: { handle: DbHandle; tokens: TokenService
      */
     async refresh(refreshToken: string, ip: string | null) {
       const claims = tokens.verifyRefresh(refreshToken);
-      if (!claims) throw unauthorized('Invalid or expired refresh token');
+      if (!claims) {
+        await audit(null, 'auth.refresh', ip, 'failure', { reason: 'invalid_token' });
+        throw unauthorized('Invalid or expired refresh token');
+      }
       const session = await sessionsRepository.byId(db, claims.sid);
       const now = Date.now();
       if (!session || session.revoked_at !== null || session.expires_at <= now || session.user_id !== claims.sub) {

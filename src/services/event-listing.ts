@@ -6,6 +6,7 @@ import { iso, parseTimestamp } from '../domain/time.js';
 import { presentEvent } from '../http/schemas/event.presenter.js';
 import { eventsRepository, type EventWithRole } from '../repositories/events.repository.js';
 import { draftFromRow, toSeries } from './event-input.js';
+import { dep, type ReadCache } from './read-cache.js';
 
 /** Longest window that may be expanded into occurrences. */
 export const MAX_WINDOW_MS = 366 * 86_400_000;
@@ -62,7 +63,7 @@ function occurrencesOf(r: EventWithRole, ws: number, we: number): Occurrence[] {
   }
 }
 
-export function createEventListing(handle: DbHandle) {
+export function createEventListing(handle: DbHandle, rc: ReadCache) {
   const { db } = handle;
   return {
     /**
@@ -71,6 +72,11 @@ export function createEventListing(handle: DbHandle) {
      * and `total` counts occurrences.
      */
     async list(actorId: number, q: ListQuery) {
+      const key = `list:${actorId}:${JSON.stringify(q)}`;
+      return rc.get(key, [dep.user(actorId)], 'long', () => this.load(actorId, q));
+    },
+
+    async load(actorId: number, q: ListQuery) {
       const { ws, we } = parseWindow(q.start_time, q.end_time, q.expand, q.expand ? MAX_WINDOW_MS : null);
       const rows = await eventsRepository.listForUser(db, {
         userId: actorId, windowStart: ws, windowEnd: we, q: q.q, role: q.role, isRecurring: q.is_recurring,

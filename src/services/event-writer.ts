@@ -63,6 +63,7 @@ export async function insertEvent(
     permissions.map((p) => ({ event_id: row.id, user_id: p.user_id, role: p.role, created_at: ctx.now, updated_at: ctx.now })),
   );
   await versionsRepository.insert(ctx.trx, { event_id: row.id, version: 1, data: JSON.stringify(toSnapshot(draft)), created_at: ctx.now, created_by: ctx.actor.id });
+  ctx.outbox.push({ name: 'event.changed', payload: { eventId: row.id, userIds: permissions.map((p) => p.user_id) } });
   await changesRepository.insert(ctx.trx, {
     event_id: row.id, version: 1, action: 'created', actor_id: ctx.actor.id, target_user_id: null, summary: opts.summary ?? 'created the event',
     changed_fields: '[]', from_version: null, to_version: 1, created_at: ctx.now,
@@ -126,9 +127,10 @@ export async function notifyCollaborators(
   data: Record<string, unknown>,
   recipients?: number[],
 ): Promise<void> {
-  const holders = recipients ?? (await permissionsRepository.holders(ctx.trx, event.id));
-  const to = holders.filter((u) => u !== ctx.actor.id);
-  ctx.outbox.push({ name: 'event.changed', payload: { eventId: event.id, userIds: holders } });
+  const holders = await permissionsRepository.holders(ctx.trx, event.id);
+  const to = (recipients ?? holders).filter((u) => u !== ctx.actor.id);
+  // Every current holder's view (and each recipient's, who may just have lost access) is affected.
+  ctx.outbox.push({ name: 'event.changed', payload: { eventId: event.id, userIds: [...new Set([...holders, ...(recipients ?? [])])] } });
   if (!to.length) return;
   const rows = await notificationsRepository.insertMany(
     ctx.trx,

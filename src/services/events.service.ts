@@ -5,7 +5,8 @@ import { eventsRepository } from '../repositories/events.repository.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { versionsRepository } from '../repositories/versions.repository.js';
 import { eventEtag, presentEvent, presentPermissions } from '../http/schemas/event.presenter.js';
-import { requireRole } from './access.js';
+import { requireRole, requireRoleCached } from './access.js';
+import type { ReadCache } from './read-cache.js';
 import { findConflicts, overlappingPairs, type ConflictItem } from './conflicts.js';
 import { applyInput, draftFromRow, fromSnapshot, draftColumns, type EventDraft, type EventInput } from './event-input.js';
 import { appendVersion, insertEvent, notifyCollaborators, recordChange, type WriteContext } from './event-writer.js';
@@ -36,8 +37,8 @@ function enforceConflicts(conflicts: ConflictItem[], flags: WriteFlags): void {
   }
 }
 
-export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork }) {
-  const { handle, write } = deps;
+export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork; rc: ReadCache }) {
+  const { handle, write, rc } = deps;
   const { db } = handle;
 
   async function presentWithPermissions(row: EventRow, role: string, d = db) {
@@ -102,8 +103,11 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork 
 
     /** The event with its permission list, as the caller sees it; `asOf` reads it from history. */
     async get(actorId: number, id: number, asOf?: number) {
-      const { event, role } = await requireRole(db, id, actorId, 'VIEWER');
-      if (asOf === undefined || asOf >= Date.now()) return presentWithPermissions(event, role);
+      const { event, role, permissions } = await requireRoleCached(rc, db, id, actorId, 'VIEWER');
+      if (asOf === undefined || asOf >= Date.now()) {
+        const presented = presentPermissions(permissions);
+        return { event: presentEvent(event, role, presented), etag: eventEtag(event.version, role, presented) };
+      }
       const v = await versionsRepository.asOf(db, id, asOf);
       if (!v) throw notFound('Event at that time');
       const past: EventRow = { ...event, ...draftColumns(fromSnapshot(JSON.parse(v.data))), version: v.version, updated_at: v.created_at };

@@ -7,17 +7,17 @@ import type { SessionChecker } from './auth.service.js';
 /**
  * Answers "is this session still live?" for every authenticated request. Live answers are cached
  * briefly per instance; a revocation drops the entry here and, through the bus, on every other
- * instance. When the bus cannot reach other instances the cache is bypassed, so a logout is
- * never missed.
+ * instance. With several instances (`cacheable` false) every check reads the database, so a
+ * logout on one instance is refused by all of them on the very next request.
  */
-export function createSessionChecker(handle: DbHandle, bus: Bus): SessionChecker {
+export function createSessionChecker(handle: DbHandle, bus: Bus, cacheable = true): SessionChecker {
   const live = new LRUCache<string, true>({ max: 100_000, ttl: 30_000 });
   bus.subscribe('session.revoked', ({ sessionId }) => {
     live.delete(sessionId);
   });
   return {
     async isActive(sessionId) {
-      const useCache = bus.healthy();
+      const useCache = cacheable && bus.healthy();
       if (useCache && live.get(sessionId)) return true;
       const s = await sessionsRepository.byId(handle.db, sessionId);
       const ok = !!s && s.revoked_at === null && s.expires_at > Date.now();

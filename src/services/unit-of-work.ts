@@ -19,7 +19,7 @@ export interface WriteOptions {
  * and audit row commit together or not at all — then publishes the queued domain events.
  * A failed operation is audited (outside the rolled-back transaction) with outcome "failure".
  */
-export function createUnitOfWork(handle: DbHandle, bus: Bus) {
+export function createUnitOfWork(handle: DbHandle, bus: Bus, onCommitted: (outbox: Outbox) => Promise<void> = async () => undefined) {
   return async function write<T>(actorId: number, opts: WriteOptions, fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
     const outbox: Outbox = [];
     let result: T;
@@ -49,6 +49,8 @@ export function createUnitOfWork(handle: DbHandle, bus: Bus) {
       }
       throw err;
     }
+    // Caches are invalidated before the response leaves, then subscribers hear of the change.
+    await onCommitted(outbox);
     for (const m of outbox) await bus.publish(m.name, m.payload as never);
     return result;
   };

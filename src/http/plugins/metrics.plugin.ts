@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Cache } from '../../adapters/cache.js';
 
 export interface Metrics {
@@ -18,6 +18,7 @@ declare module 'fastify' {
 /** Prometheus metrics: requests and latencies by route, cache hits/misses, sockets, rate limiting. */
 export const metricsPlugin = fp(async (app: FastifyInstance, { cache }: { cache: Cache }) => {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [registry] });
   const latency = new Histogram({
     name: 'http_request_duration_seconds',
