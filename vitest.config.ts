@@ -1,19 +1,19 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectConfiguration } from 'vitest/config';
 
 // The integration suite runs once per database: always on SQLite, and again on PostgreSQL when
 // TEST_DATABASE_URL is set (CI starts a server). The multi-instance suite needs Redis too.
 const pg = !!process.env.TEST_DATABASE_URL;
 const redis = pg && !!process.env.TEST_REDIS_URL;
 
-const projects = [
-  { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
-  { test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/scaled/**'], env: { TANDEM_TEST_DIALECT: 'sqlite' } } },
+const projects: TestProjectConfiguration[] = [
+  { extends: true as const, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+  { extends: true as const, test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/scaled/**'], env: { TANDEM_TEST_DIALECT: 'sqlite' } } },
 ];
 if (pg) {
-  projects.push({ test: { name: 'postgres', include: ['test/**/*.test.ts'], exclude: ['test/scaled/**'], env: { TANDEM_TEST_DIALECT: 'postgres' } } });
+  projects.push({ extends: true as const, test: { name: 'postgres', include: ['test/**/*.test.ts'], exclude: ['test/scaled/**'], env: { TANDEM_TEST_DIALECT: 'postgres' } } });
 }
 if (redis) {
-  projects.push({ test: { name: 'scaled', include: ['test/scaled/**/*.test.ts'], exclude: [], env: { TANDEM_TEST_DIALECT: 'postgres' } } });
+  projects.push({ extends: true as const, test: { name: 'scaled', include: ['test/scaled/**/*.test.ts'], exclude: [], env: { TANDEM_TEST_DIALECT: 'postgres' } } });
 }
 
 export default defineConfig({

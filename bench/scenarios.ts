@@ -1,5 +1,6 @@
 import type autocannon from 'autocannon';
 import type { Result } from './lib.js';
+import { fanOutScenario } from './fan-out.js';
 
 export interface BenchContext {
   url: string;
@@ -125,3 +126,5 @@ scenarios.push({
     return ctx.measure('GET /api/events/{id}/diff/1/200', { url: `${ctx.url}/api/events/${id}/diff/1/200`, headers: { authorization: `Bearer ${u.token}` } });
   },
 });
+
+scenarios.push(fanOutScenario);

@@ -78,7 +78,9 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
   await app.register(msgpackPlugin);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
   await app.register(helmet, { global: true });
-  await app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins.length ? config.corsOrigins : false, credentials: false });
+  await app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins.length ? config.corsOrigins : false, credentials: false,
+    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Tandem-No-Change'],
+  });
   await app.register(metricsPlugin, { cache: c.cache });
   await app.register(swaggerPlugin);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

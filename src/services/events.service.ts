@@ -37,6 +37,22 @@ function enforceConflicts(conflicts: ConflictItem[], flags: WriteFlags): void {
   }
 }
 
+/** Validates every event of a batch, collecting all errors (each named by its index) before failing. */
+function draftsOf(inputs: EventInput[]): EventDraft[] {
+  const drafts: EventDraft[] = [];
+  const errors: { field: string; message: string }[] = [];
+  inputs.forEach((input, i) => {
+    try {
+      drafts.push(applyInput(null, input, `events[${i}]`));
+    } catch (err) {
+      if (err instanceof AppError && Array.isArray(err.extra.errors)) errors.push(...(err.extra.errors as typeof errors));
+      else throw err;
+    }
+  });
+  if (errors.length) throw new AppError('VALIDATION_ERROR', 'One or more events are invalid; nothing was created', { errors });
+  return drafts;
+}
+
 export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork; rc: ReadCache }) {
   const { handle, write, rc } = deps;
   const { db } = handle;
@@ -59,8 +75,11 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
       }
       effective = threeWayMerge(JSON.parse(base.data), draftFromRow(event), fields);
     }
-    const next = applyInput(draftFromRow(event), effective);
-    const conflicts = await findConflicts(ctx.trx, ctx.actor.id, [next], [id]);
+    const current = draftFromRow(event);
+    const next = applyInput(current, effective);
+    // Only a change of time can create a clash; an edit of the title of an already overlapping event must not fail.
+    const timeChanged = next.start !== current.start || next.end !== current.end || next.timezone !== current.timezone || next.rrule !== current.rrule;
+    const conflicts = timeChanged ? await findConflicts(ctx.trx, ctx.actor.id, [next], [id]) : [];
     enforceConflicts(conflicts, flags);
     const res = await appendVersion(ctx, event, next, 'updated');
     return { row: res?.row ?? event, role, conflicts, changed: res?.changed ?? [] };
@@ -69,8 +88,8 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
   return {
     /** Creates an event owned by the actor (version 1). 409 on clashes unless checkConflicts is off. */
     async create(actorId: number, input: EventInput, flags: WriteFlags) {
-      const draft = applyInput(null, input);
       return write(actorId, { lockUsers: [actorId], audit: { action: 'event.create', ip: flags.ip } }, async (ctx) => {
+        const draft = applyInput(null, input);
         const conflicts = await findConflicts(ctx.trx, actorId, [draft]);
         enforceConflicts(conflicts, flags);
         const row = await insertEvent(ctx, draft);
@@ -81,18 +100,8 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
 
     /** Creates 1–100 events in one transaction: all or nothing; errors name the index. */
     async batch(actorId: number, inputs: EventInput[], flags: WriteFlags) {
-      const drafts: EventDraft[] = [];
-      const errors: { field: string; message: string }[] = [];
-      inputs.forEach((input, i) => {
-        try {
-          drafts.push(applyInput(null, input, `events[${i}]`));
-        } catch (err) {
-          if (err instanceof AppError && Array.isArray(err.extra.errors)) errors.push(...(err.extra.errors as typeof errors));
-          else throw err;
-        }
-      });
-      if (errors.length) throw new AppError('VALIDATION_ERROR', 'One or more events are invalid; nothing was created', { errors });
-      return write(actorId, { lockUsers: [actorId], audit: { action: 'event.batch_create', ip: flags.ip, details: { count: drafts.length } } }, async (ctx) => {
+      return write(actorId, { lockUsers: [actorId], audit: { action: 'event.batch_create', ip: flags.ip, details: { count: inputs.length } } }, async (ctx) => {
+        const drafts = draftsOf(inputs);
         const conflicts = await findConflicts(ctx.trx, actorId, drafts);
         enforceConflicts(conflicts, flags);
         const events = [];
