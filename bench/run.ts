@@ -18,17 +18,24 @@ const tandem = await startProcess('src/server.ts', appEnv, '/health').catch((err
   base.child.kill('SIGTERM');
   throw err;
 });
+// The same server with the read cache off, for the cache on/off comparison.
+const uncached = await startProcess('src/server.ts', { ...appEnv, DATA_DIR: tempDataDir(), CACHE_ENABLED: 'false' }, '/health').catch((err) => {
+  base.child.kill('SIGTERM');
+  tandem.child.kill('SIGTERM');
+  throw err;
+});
 const only = process.argv.slice(2);
 try {
   const baseline = await measure('baseline: bare Fastify JSON route', { url: base.url + '/baseline' });
   const rows: Result[] = [];
   for (const s of scenarios) {
     if (only.length && !only.some((o) => s.name.includes(o))) continue;
-    const r = await s.run({ url: tandem.url, api: (...a) => api(tandem.url, ...a), measure, baseline });
+    const r = await s.run({ url: tandem.url, uncachedUrl: uncached.url, api: (...a) => api(tandem.url, ...a), measure, baseline });
     rows.push(...(Array.isArray(r) ? r : [r]));
   }
   printTable(baseline, rows);
 } finally {
   base.child.kill('SIGTERM');
   tandem.child.kill('SIGTERM');
+  uncached.child.kill('SIGTERM');
 }

@@ -1,9 +1,11 @@
 import type autocannon from 'autocannon';
-import type { Result } from './lib.js';
+import { api, type Result } from './lib.js';
 import { fanOutScenario } from './fan-out.js';
 
 export interface BenchContext {
   url: string;
+  /** The same server build with CACHE_ENABLED=false. */
+  uncachedUrl: string;
   api: (method: string, path: string, token?: string, body?: unknown) => Promise<any>;
   measure: (name: string, opts: autocannon.Options) => Promise<Result>;
   baseline: Result;
@@ -128,3 +130,18 @@ scenarios.push({
 });
 
 scenarios.push(fanOutScenario);
+
+scenarios.push({
+  name: 'GET /api/events/{id} cache on/off',
+  async run(ctx) {
+    const rows: Result[] = [];
+    for (const [label, url] of [['cache on', ctx.url], ['cache off', ctx.uncachedUrl]] as const) {
+      const local = { ...ctx, url, api: (m: string, p: string, t?: string, b?: unknown) => api(url, m, p, t, b) };
+      const u = await benchUser(local, 'cache');
+      const [id] = await seedEvents(local, u.token, 1);
+      rows.push(await ctx.measure(`GET /api/events/{id} (${label})`, { url: `${url}/api/events/${id}`, headers: { authorization: `Bearer ${u.token}` } }));
+    }
+    return rows;
+  },
+});
+

@@ -83,7 +83,14 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
   });
   await app.register(metricsPlugin, { cache: c.cache });
   await app.register(swaggerPlugin);
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // On shutdown tell clients why (1001 "going away") instead of a bare close.
+    preClose: (done) => {
+      c.hub.closeAll(1001, 'Server shutting down');
+      done();
+    },
+  });
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimitUserPerMinute,
