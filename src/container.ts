@@ -46,7 +46,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const history = createHistoryService({ handle, write });
   const audit = createAuditService(handle);
   const sharing = createSharingService({ handle, write });
-  const notifications = createNotificationsService({ handle });
+  const notifications = createNotificationsService({ handle, rc: readCache });
   const hub = createWsHub({ bus, replay: notifications.since, log: (err) => log(err) });
   const sync = createSyncService({ handle });
 

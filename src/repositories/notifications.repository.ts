@@ -12,14 +12,17 @@ export const notificationsRepository = {
     let base = db.selectFrom('notifications').where('user_id', '=', userId);
     if (opts.unread) base = base.where('is_read', '=', 0);
     const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-    const unread = await db
+    const rows = await base.selectAll().orderBy('id', 'desc').offset(opts.skip).limit(opts.limit).execute();
+    return { total: Number(total?.n ?? 0), rows };
+  },
+  async unreadCount(db: Db, userId: number): Promise<number> {
+    const r = await db
       .selectFrom('notifications')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('user_id', '=', userId)
       .where('is_read', '=', 0)
       .executeTakeFirst();
-    const rows = await base.selectAll().orderBy('id', 'desc').offset(opts.skip).limit(opts.limit).execute();
-    return { total: Number(total?.n ?? 0), unread: Number(unread?.n ?? 0), rows };
+    return Number(r?.n ?? 0);
   },
   async byId(db: Db, userId: number, id: number): Promise<NotificationRow | undefined> {
     return db.selectFrom('notifications').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();

@@ -3,6 +3,7 @@ import { notFound } from '../domain/errors.js';
 import { presentNotification } from '../http/schemas/notifications.schemas.js';
 import { auditRepository } from '../repositories/audit.repository.js';
 import { notificationsRepository } from '../repositories/notifications.repository.js';
+import { dep, type ReadCache } from './read-cache.js';
 
 /** A notification as the WebSocket pushes it: the stored fields without `is_read`. */
 export interface PushedNotification {
@@ -20,19 +21,22 @@ export interface PushedNotification {
  * Rows are written by the event writer (one per recipient, in the change's transaction); this
  * service only reads them and flips `is_read`.
  */
-export function createNotificationsService(deps: { handle: DbHandle }) {
+export function createNotificationsService(deps: { handle: DbHandle; rc: ReadCache }) {
   const { db } = deps.handle;
+  const { rc } = deps;
+  // The per-user tier: the unread count is read on every list and invalidated by new or read notifications.
+  const unreadCount = (userId: number) => rc.get(`unread:${userId}`, [dep.notifications(userId)], 'user', () => notificationsRepository.unreadCount(db, userId));
 
   return {
     /** Newest first; `total` counts the filtered set, `unread` all unread notifications of the caller. */
     async list(actorId: number, q: { unread?: boolean; skip?: number; limit?: number }) {
-      const { total, unread, rows } = await notificationsRepository.list(db, actorId, { unread: q.unread, skip: q.skip ?? 0, limit: q.limit ?? 50 });
-      return { total, unread, items: rows.map(presentNotification) };
+      const { total, rows } = await notificationsRepository.list(db, actorId, { unread: q.unread, skip: q.skip ?? 0, limit: q.limit ?? 50 });
+      return { total, unread: await unreadCount(actorId), items: rows.map(presentNotification) };
     },
 
     /** Marks one of the caller's notifications read and returns it. Throws NOT_FOUND for anyone else's. */
     async markRead(actorId: number, id: number, ip: string | null) {
-      return db.transaction().execute(async (trx) => {
+      const out = await db.transaction().execute(async (trx) => {
         const row = await notificationsRepository.byId(trx, actorId, id);
         if (!row) throw notFound('Notification');
         if (row.is_read !== 1) {
@@ -41,6 +45,8 @@ export function createNotificationsService(deps: { handle: DbHandle }) {
         }
         return presentNotification({ ...row, is_read: 1 });
       });
+      await rc.bump([dep.notifications(actorId)]);
+      return out;
     },
 
     /** Marks every unread notification of the caller read. */
@@ -49,6 +55,7 @@ export function createNotificationsService(deps: { handle: DbHandle }) {
         await notificationsRepository.markAllRead(trx, actorId);
         await auditRepository.insert(trx, { user_id: actorId, action: 'notification.read_all', ip, outcome: 'success' }, Date.now());
       });
+      await rc.bump([dep.notifications(actorId)]);
     },
 
     /** The user's notifications with an id above `afterId`, oldest first, at most `limit` (socket replay). */

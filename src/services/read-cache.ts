@@ -6,6 +6,7 @@ import type { Outbox } from './event-writer.js';
 export const dep = {
   event: (id: number) => `e:${id}`,
   user: (id: number) => `u:${id}`,
+  notifications: (id: number) => `n:${id}`,
 };
 
 /**
@@ -29,6 +30,11 @@ export function createReadCache(cache: Cache, gens: Generations, enabled: boolea
       return value;
     },
 
+    /** Bumps generations directly (writes that do not go through the unit of work). */
+    async bump(keys: string[]): Promise<void> {
+      await gens.bump(keys);
+    },
+
     /** Bumps the generations the committed write's domain events name. */
     async invalidate(outbox: Outbox): Promise<void> {
       const keys = new Set<string>();
@@ -37,6 +43,9 @@ export function createReadCache(cache: Cache, gens: Generations, enabled: boolea
           const p = m.payload as { eventId: number; userIds: number[] };
           keys.add(dep.event(p.eventId));
           for (const u of p.userIds) keys.add(dep.user(u));
+        } else if (m.name === 'notifications.created') {
+          const p = m.payload as { items: { user_id: number }[] };
+          for (const i of p.items) keys.add(dep.notifications(i.user_id));
         } else if (m.name === 'access.removed') {
           const p = m.payload as { eventId: number; userId: number };
           keys.add(dep.event(p.eventId));

@@ -69,8 +69,8 @@ export const ConflictSchema = Type.Object({
   end_time: Type.String(),
 });
 
-const eventFields = {
-  id: Type.Integer(),
+/** The event's own fields, as events carry them and as versions snapshot them. */
+export const snapshotFields = {
   title: Type.String(),
   description: Type.String(),
   location: Type.String(),
@@ -80,6 +80,11 @@ const eventFields = {
   is_recurring: Type.Boolean(),
   recurrence_pattern: Type.Union([PatternSchema, Type.Null()]),
   exceptions: Type.Array(Type.Object({ original_start: Type.String(), status: Type.String() }, { additionalProperties: true })),
+};
+
+const eventFields = {
+  id: Type.Integer(),
+  ...snapshotFields,
   created_by: Type.Integer(),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Pagination, Timestamp } from './common.schemas.js';
-import { PatternSchema } from './events.schemas.js';
+import { snapshotFields } from './events.schemas.js';
 
 const VersionNumber = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the per-event version number (1, 2, …)' });
 const EventId = Type.Integer({ minimum: 1, maximum: 2147483647 });
@@ -14,17 +14,7 @@ export const PageQuery = Type.Object(Pagination, { additionalProperties: false }
 const UserRef = Type.Object({ id: Type.Integer(), username: Type.String() });
 
 /** The event's own fields as one version stored them (no ids, version number or timestamps). */
-export const SnapshotSchema = Type.Object({
-  title: Type.String(),
-  description: Type.String(),
-  location: Type.String(),
-  start_time: Type.String({ format: 'date-time' }),
-  end_time: Type.String({ format: 'date-time' }),
-  timezone: Type.String(),
-  is_recurring: Type.Boolean(),
-  recurrence_pattern: Type.Union([PatternSchema, Type.Null()]),
-  exceptions: Type.Array(Type.Object({ original_start: Type.String(), status: Type.String() }, { additionalProperties: true })),
-});
+export const SnapshotSchema = Type.Object(snapshotFields);
 
 export const HistoryEntrySchema = Type.Object({
   event_id: Type.Integer(),
