@@ -29,7 +29,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   await migrateToLatest(handle);
   // Scaled mode: Redis carries the bus, the cache generations and the rate-limit counters.
   const redis = config.redisUrl ? { cmd: connectRedis(config.redisUrl, log), sub: connectRedis(config.redisUrl, log) } : null;
-  if (redis) await waitReady(redis.cmd);
+  if (redis) await Promise.all([waitReady(redis.cmd), waitReady(redis.sub)]);
   const bus: Bus = redis ? createRedisBus(redis.cmd, redis.sub, log) : createLocalBus(log);
   const cache: Cache = createMemoryCache();
   const gens = redis ? createRedisGenerations(redis.cmd, log) : createMemoryGenerations();

@@ -13,8 +13,11 @@ const CHANNEL = 'tandem:bus';
 export function createRedisBus(pub: Redis, sub: Redis, onError: (err: unknown) => void = () => undefined): Bus {
   const origin = randomUUID();
   const local = new LocalDispatcher(onError);
-  void sub.subscribe(CHANNEL).catch(onError);
-  // After a reconnect ioredis re-subscribes by itself (autoResubscribe).
+  // Commands fail fast while disconnected (no offline queue), so subscribe whenever the
+  // connection becomes ready — at start-up and after every reconnect — not just once.
+  const subscribe = () => void sub.subscribe(CHANNEL).catch(onError);
+  if (isReady(sub)) subscribe();
+  sub.on('ready', subscribe);
   sub.on('message', (channel: string, raw: string) => {
     if (channel !== CHANNEL) return;
     try {

@@ -58,7 +58,9 @@ describe('several stateless instances', () => {
     try {
       await call(cl.a.url, 'POST', `/api/events/${e.body.id}/share`, owner.token, { user_id: bob.id, role: 'VIEWER' });
       await call(cl.a.url, 'PATCH', `/api/events/${e.body.id}`, owner.token, { title: 'Fan-out v2' });
-      await waitFor(async () => s.messages.length >= 2, 'two notifications on B', 10_000);
+      await waitFor(async () => s.messages.length >= 2, `two notifications on B (got ${JSON.stringify(s.messages)})`, 10_000).catch((err) => {
+        throw new Error(`${err.message}; received ${JSON.stringify(s.messages)}`);
+      });
       expect(s.messages.map((m) => [m.type, m.data.event_id])).toEqual([
         ['notification', e.body.id],
         ['notification', e.body.id],
