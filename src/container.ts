@@ -42,10 +42,10 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const write = createUnitOfWork(handle, bus, readCache.invalidate);
   const events = createEventsService({ handle, write, rc: readCache });
   const listing = createEventListing(handle, readCache);
-  const occurrences = createOccurrencesService({ handle, write });
-  const history = createHistoryService({ handle, write });
+  const occurrences = createOccurrencesService({ handle, write, rc: readCache });
+  const history = createHistoryService({ handle, write, rc: readCache });
   const audit = createAuditService(handle);
-  const sharing = createSharingService({ handle, write });
+  const sharing = createSharingService({ handle, write, rc: readCache });
   const notifications = createNotificationsService({ handle, rc: readCache });
   const hub = createWsHub({ bus, replay: notifications.since, log: (err) => log(err) });
   const sync = createSyncService({ handle });

@@ -29,12 +29,15 @@ export interface Cache {
   healthy(): boolean;
 }
 
-/** In-process LRU with a size cap (entries and approximate bytes). */
+/**
+ * In-process LRU with a size cap (entries and approximate bytes, measured once when a value is
+ * stored). Values are kept as objects, not re-parsed on every hit: callers must treat what they
+ * get as immutable (presenters build new objects; nothing mutates a cached value).
+ */
 export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 1024): Cache & { clearLocal(): void } {
-  const lru = new LRUCache<string, { v: string }>({
+  const lru = new LRUCache<string, { v: unknown }>({
     max: maxEntries,
     maxSize: maxBytes,
-    sizeCalculation: (entry, key) => entry.v.length + key.length + 64,
     ttlAutopurge: false,
   });
   const stats: CacheStats = { hits: 0, misses: 0 };
@@ -46,10 +49,12 @@ export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 10
         return undefined;
       }
       stats.hits++;
-      return JSON.parse(e.v) as T;
+      return e.v as T;
     },
     async set(key, value, tier) {
-      lru.set(key, { v: JSON.stringify(value) }, { ttl: CACHE_TTL[tier] });
+      const size = (value === undefined ? 9 : (JSON.stringify(value)?.length ?? 4)) + key.length + 64;
+      if (size > maxBytes / 16) return; // one huge value must not flush the whole cache
+      lru.set(key, { v: value }, { ttl: CACHE_TTL[tier], size });
     },
     async delete(keys) {
       for (const k of keys) lru.delete(k);

@@ -23,6 +23,23 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): D
   return openSqlite(join(config.dataDir, 'tandem.db'));
 }
 
+/**
+ * Kysely prepares every query anew; preparing is a measurable share of a request on SQLite. Reuse
+ * prepared statements by SQL text (bounded: texts with variable IN-lists are not all kept).
+ */
+function cacheStatements(sqlite: SQLite.Database, max = 2000): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, SQLite.Statement>();
+  (sqlite as { prepare: (sql: string) => SQLite.Statement }).prepare = (sql: string) => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = prepare(sql);
+      if (cache.size < max) cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+}
+
 function openSqlite(file: string): DbHandle {
   const sqlite = new SQLite(file);
   // WAL keeps readers off the writer's back; NORMAL sync survives a process kill (not a power cut).
@@ -30,6 +47,7 @@ function openSqlite(file: string): DbHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  cacheStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     db,

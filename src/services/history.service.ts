@@ -8,7 +8,8 @@ import { presentChange, presentVersion, readSnapshot } from '../http/schemas/his
 import { changesRepository } from '../repositories/changes.repository.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { versionsRepository } from '../repositories/versions.repository.js';
-import { requireLive, requireRole } from './access.js';
+import { requireLive, requireRole, requireRoleCached } from './access.js';
+import type { ReadCache } from './read-cache.js';
 import { findConflicts } from './conflicts.js';
 import { draftFromRow, fromSnapshot, toSnapshot } from './event-input.js';
 import { appendVersion } from './event-writer.js';
@@ -24,8 +25,8 @@ const READ = { allowDeleted: true } as const;
  * History of an event: its versions (full snapshots), the changelog, diffs between any two
  * versions, and rollback (which appends a version; history is never rewritten).
  */
-export function createHistoryService(deps: { handle: DbHandle; write: UnitOfWork }) {
-  const { handle, write } = deps;
+export function createHistoryService(deps: { handle: DbHandle; write: UnitOfWork; rc: ReadCache }) {
+  const { handle, write, rc } = deps;
   const { db } = handle;
 
   async function version(d: Db, eventId: number, v: number) {
@@ -42,30 +43,33 @@ export function createHistoryService(deps: { handle: DbHandle; write: UnitOfWork
   return {
     /** Versions of an event, newest first (viewer+, also once deleted). 404 without a role. */
     async list(actorId: number, id: number, skip: number, limit: number) {
-      await requireRole(db, id, actorId, 'VIEWER', READ);
+      await requireRoleCached(rc, db, id, actorId, 'VIEWER', READ);
       const { total, rows } = await versionsRepository.list(db, id, skip, limit);
       return { total, items: rows.map(presentVersion) };
     },
 
     /** One version's snapshot (viewer+). 404 for an unknown version. */
     async get(actorId: number, id: number, v: number) {
-      await requireRole(db, id, actorId, 'VIEWER', READ);
+      await requireRoleCached(rc, db, id, actorId, 'VIEWER', READ);
       return presentVersion(await version(db, id, v));
     },
 
     /** The changelog, newest first: one row per change, permission changes and deletes included. */
     async changelog(actorId: number, id: number, skip: number, limit: number) {
-      await requireRole(db, id, actorId, 'VIEWER', READ);
+      await requireRoleCached(rc, db, id, actorId, 'VIEWER', READ);
       const { total, rows } = await changesRepository.list(db, id, skip, limit);
       return { total, items: rows.map(presentChange) };
     },
 
     /** Field-by-field differences from version `from` to version `to` (either order). 404 for an unknown version. */
     async diff(actorId: number, id: number, from: number, to: number) {
-      await requireRole(db, id, actorId, 'VIEWER', READ);
-      const a = await version(db, id, from);
-      const b = from === to ? a : await version(db, id, to);
-      return { event_id: id, from_version: from, to_version: to, changes: diffSnapshots(readSnapshot(a.data), readSnapshot(b.data)) };
+      await requireRoleCached(rc, db, id, actorId, 'VIEWER', READ);
+      // Versions never change, so neither does a diff between two of them.
+      return rc.get(`diff:${id}:${from}:${to}`, [], 'long', async () => {
+        const a = await version(db, id, from);
+        const b = from === to ? a : await version(db, id, to);
+        return { event_id: id, from_version: from, to_version: to, changes: diffSnapshots(readSnapshot(a.data), readSnapshot(b.data)) };
+      });
     },
 
     /**

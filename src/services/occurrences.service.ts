@@ -5,7 +5,8 @@ import { expandOccurrences, isOriginalOccurrence, occurrenceIndex, splitSeries, 
 import { iso, parseTimestamp } from '../domain/time.js';
 import { presentEvent, presentPermissions } from '../http/schemas/event.presenter.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
-import { requireRole } from './access.js';
+import { requireRole, requireRoleCached } from './access.js';
+import type { ReadCache } from './read-cache.js';
 import { findConflicts } from './conflicts.js';
 import { applyInput, draftFromRow, MAX_DURATION_MS, toSeries, type EventDraft } from './event-input.js';
 import { appendVersion, insertEvent, type WriteContext } from './event-writer.js';
@@ -41,8 +42,8 @@ function withException(draft: EventDraft, ex: OccurrenceException): EventDraft {
   return { ...draft, exceptions };
 }
 
-export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOfWork }) {
-  const { handle, write } = deps;
+export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOfWork; rc: ReadCache }) {
+  const { handle, write, rc } = deps;
 
   async function load(ctx: WriteContext, id: number, key: number, expectedVersion?: number) {
     const { event, role } = await requireRole(ctx.trx, id, ctx.actor.id, 'EDITOR');
@@ -53,7 +54,7 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
   return {
     /** Occurrences of one event inside a window (at most 366 days), exceptions applied. */
     async list(actorId: number, id: number, start: string | undefined, end: string | undefined) {
-      const { event, role } = await requireRole(handle.db, id, actorId, 'VIEWER');
+      const { event, role } = await requireRoleCached(rc, handle.db, id, actorId, 'VIEWER');
       const { ws, we } = parseWindow(start, end, true, MAX_WINDOW_MS);
       const occ = expandOccurrences(toSeries(draftFromRow(event)), ws!, we!, 20_000);
       return { items: occ.map((o) => presentOccurrence(event, role, o)) };

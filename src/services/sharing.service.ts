@@ -5,7 +5,8 @@ import { parseRole, type Role } from '../domain/roles.js';
 import { presentPermissions } from '../http/schemas/event.presenter.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { usersRepository } from '../repositories/users.repository.js';
-import { requireRole } from './access.js';
+import { requireRole, requireRoleCached } from './access.js';
+import type { ReadCache } from './read-cache.js';
 import { notifyCollaborators, recordChange, type WriteContext } from './event-writer.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
@@ -21,14 +22,14 @@ async function notifyOne(ctx: WriteContext, event: EventRow, userId: number, typ
   await notifyCollaborators(ctx, event, type, message, data, [userId]);
 }
 
-export function createSharingService(deps: { handle: DbHandle; write: UnitOfWork }) {
-  const { handle, write } = deps;
+export function createSharingService(deps: { handle: DbHandle; write: UnitOfWork; rc: ReadCache }) {
+  const { handle, write, rc } = deps;
 
   return {
     /** Everyone with a role on the event, owner first (any role may read it). */
     async list(actorId: number, eventId: number) {
-      await requireRole(handle.db, eventId, actorId, 'VIEWER');
-      return presentPermissions(await permissionsRepository.list(handle.db, eventId));
+      const { permissions } = await requireRoleCached(rc, handle.db, eventId, actorId, 'VIEWER');
+      return presentPermissions(permissions);
     },
 
     /**

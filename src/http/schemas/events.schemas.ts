@@ -123,7 +123,17 @@ export const EventListResponse = Type.Object({
   total: Type.Integer(),
   skip: Type.Integer(),
   limit: Type.Integer(),
-  items: Type.Array(Type.Union([OccurrenceItem, EventSchema])),
+  // One item shape (occurrence fields present with expand=true): serialising a union would make
+  // the serializer test every item against each branch.
+  items: Type.Array(
+    Type.Object({
+      ...eventFields,
+      original_start: Type.Optional(Type.String({ format: 'date-time' })),
+      occurrence_start: Type.Optional(Type.String({ format: 'date-time' })),
+      occurrence_end: Type.Optional(Type.String({ format: 'date-time' })),
+      is_exception: Type.Optional(Type.Boolean()),
+    }),
+  ),
 });
 
 export const WindowQuery = Type.Object(
