@@ -1,5 +1,8 @@
 import type { WebSocket } from 'ws';
 import type { Bus } from './bus.js';
+import { mayReceive, recordRemoval, survivesRemoval, type RemovedAccess } from './ws-access.js';
+import { frameOf, toPushed, type HubNotification } from './ws-notification.js';
+import { alreadyReplayed, replayStored, type ReplayState } from './ws-replay.js';
 
 /*
  * The per-user registry of notification sockets. It subscribes to the bus — stored notifications
@@ -8,22 +11,15 @@ import type { Bus } from './bus.js';
  *
  * Close codes: 4001 token expired or session revoked · 4008 too slow (send buffer over the cap) ·
  * 4029 too many sockets for one user · 1011 replay failed · 1001 server shutting down.
+ *
+ * The `since` replay protocol lives in ws-replay.ts, the per-user access filter in ws-access.ts.
  */
+
+export type { HubNotification } from './ws-notification.js';
 
 export const CLOSE_AUTH = 4001;
 export const CLOSE_SLOW = 4008;
 export const CLOSE_TOO_MANY = 4029;
-
-/** A notification as pushed: `{"type": "notification", "data": <this>}`. */
-export interface HubNotification {
-  id: number;
-  type: string;
-  event_id: number | null;
-  actor_id: number | null;
-  message: string;
-  data: unknown;
-  created_at: string;
-}
 
 export interface WsHubOptions {
   /** How often every socket is pinged; a socket that did not pong since the last ping is dropped. */
@@ -51,32 +47,20 @@ export interface WsHubDeps {
   log?: (err: unknown, msg: string) => void;
 }
 
-interface Conn {
+interface Conn extends ReplayState {
   socket: WebSocket;
   client: HubClient;
   user: UserEntry;
   alive: boolean;
   closed: boolean;
   expiry: NodeJS.Timeout | null;
-  /** Non-null while the `since` replay query runs: live messages wait here. */
-  pending: HubNotification[] | null;
-  /** Ids sent by the replay, so the same notification arriving live is not sent twice. */
-  replayed: Set<number> | null;
-  replayedUntil: number;
 }
 
 interface UserEntry {
   conns: Set<Conn>;
-  /** eventId → when this instance learned the user's access was removed. */
-  removed: Map<number, number>;
+  removed: RemovedAccess;
 }
 
-// Notification types of the sharing service: the removal notice itself still reaches the removed
-// user, and a new share means they hold a role again.
-const REMOVAL_NOTICE = 'access_removed';
-const REGRANT_NOTICE = 'event_shared';
-const REMOVED_TTL_MS = 5 * 60_000;
-const REPLAYED_TTL_MS = 60_000;
 const KILL_AFTER_MS = 5_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -148,20 +132,6 @@ export function createWsHub(deps: WsHubDeps, opts: WsHubOptions = {}) {
     setTimeout(() => socket.terminate(), KILL_AFTER_MS).unref();
   }
 
-  /** Whether a message about an event may still reach a user whose access to it was removed. */
-  function allowed(user: UserEntry, n: HubNotification): boolean {
-    if (n.event_id === null) return true;
-    const cut = user.removed.get(n.event_id);
-    if (cut === undefined) return true;
-    if (n.type === REMOVAL_NOTICE) return true;
-    // Written after this instance saw the removal, or a new share: the user holds a role again.
-    if (n.type === REGRANT_NOTICE || Date.parse(n.created_at) > cut) {
-      user.removed.delete(n.event_id);
-      return true;
-    }
-    return false;
-  }
-
   function send(conn: Conn, text: string) {
     if (conn.closed || conn.socket.readyState !== conn.socket.OPEN) return;
     if (conn.socket.bufferedAmount > maxBuffered) {
@@ -178,39 +148,24 @@ export function createWsHub(deps: WsHubDeps, opts: WsHubOptions = {}) {
       else conn.pending.push(n);
       return;
     }
-    if (conn.replayed) {
-      if (Date.now() > conn.replayedUntil) conn.replayed = null;
-      else if (conn.replayed.has(n.id)) return;
-    }
-    if (!allowed(conn.user, n)) return;
+    if (alreadyReplayed(conn, n.id)) return;
+    if (!mayReceive(conn.user.removed, n)) return;
     send(conn, frame ?? frameOf(n));
   }
 
-  async function replay(conn: Conn, since: number) {
-    conn.pending = [];
-    let rows: HubNotification[];
-    try {
-      rows = await deps.replay(conn.client.userId, since, replayLimit + 1);
-    } catch (err) {
-      log(err, 'notification replay failed');
-      kick(conn, 1011, 'Replay failed; reconnect');
-      return;
-    }
-    if (conn.closed) return;
-    const page = rows.slice(0, replayLimit);
-    conn.replayed = new Set();
-    for (const n of page) {
-      conn.replayed.add(n.id);
-      if (allowed(conn.user, n)) send(conn, frameOf(n));
-    }
-    if (rows.length > replayLimit) {
-      send(conn, JSON.stringify({ type: 'replay_truncated', data: { last_id: page[page.length - 1].id } }));
-    }
-    // Live messages that arrived during the query, in id order, minus what the replay already sent.
-    const held = (conn.pending ?? []).sort((a, b) => a.id - b.id);
-    conn.pending = null;
-    conn.replayedUntil = Date.now() + REPLAYED_TTL_MS;
-    for (const n of held) deliver(conn, n);
+  function replay(conn: Conn, since: number): Promise<void> {
+    return replayStored(conn, replayLimit, {
+      fetch: (limit) => deps.replay(conn.client.userId, since, limit),
+      fail: (err) => {
+        log(err, 'notification replay failed');
+        kick(conn, 1011, 'Replay failed; reconnect');
+      },
+      sendStored: (n) => {
+        if (mayReceive(conn.user.removed, n)) send(conn, frameOf(n));
+      },
+      send: (text) => send(conn, text),
+      deliver: (n) => deliver(conn, n),
+    });
   }
 
   /** Closes every socket (server shutdown); the hub stays usable. */
@@ -237,11 +192,9 @@ export function createWsHub(deps: WsHubDeps, opts: WsHubOptions = {}) {
     deps.bus.subscribe('access.removed', ({ eventId, userId }) => {
       const entry = users.get(userId);
       if (!entry) return;
-      const now = Date.now();
-      for (const [id, at] of entry.removed) if (now - at > REMOVED_TTL_MS) entry.removed.delete(id);
-      entry.removed.set(eventId, now);
+      recordRemoval(entry.removed, eventId);
       for (const conn of entry.conns) {
-        if (conn.pending) conn.pending = conn.pending.filter((n) => n.event_id !== eventId || n.type === REMOVAL_NOTICE);
+        if (conn.pending) conn.pending = conn.pending.filter((n) => survivesRemoval(n, eventId));
       }
     }),
   ];
@@ -298,20 +251,3 @@ export function createWsHub(deps: WsHubDeps, opts: WsHubOptions = {}) {
 }
 
 export type WsHub = ReturnType<typeof createWsHub>;
-
-function frameOf(n: HubNotification): string {
-  return JSON.stringify({ type: 'notification', data: n });
-}
-
-/** The bus carries the stored row as presented (with `is_read`); sockets get the listed fields. */
-function toPushed(n: Record<string, unknown>): HubNotification {
-  return {
-    id: n.id as number,
-    type: n.type as string,
-    event_id: (n.event_id ?? null) as number | null,
-    actor_id: (n.actor_id ?? null) as number | null,
-    message: n.message as string,
-    data: n.data ?? {},
-    created_at: n.created_at as string,
-  };
-}

@@ -1,185 +1,28 @@
 /**
- * Recurrence patterns: parsing and validation of the `recurrence_pattern` API input,
- * the canonical RRULE string stored in the database, and the presented (response) form.
- *
- * Only a subset of RFC 5545 RECUR is supported: FREQ (DAILY..YEARLY), INTERVAL, BYDAY
- * (plain weekdays, no ordinals), BYMONTHDAY, COUNT and UNTIL (UTC). The rule text is parsed
- * here rather than by the rrule package so that every rejected input gets a precise message.
+ * Recurrence patterns: validation of the `recurrence_pattern` API input (the `{rrule}` form, the
+ * structured form, or both) and the presented (response) form. The rule text itself is handled
+ * by recurrence-rule.ts, timestamps by recurrence-timestamp.ts.
  */
+import {
+  crossCheck, FREQUENCIES, formatRule, MAX_COUNT, MAX_INTERVAL, normalize, parseRule, parseRuleText, sortWeekdays,
+  SUB_DAILY, WEEKDAYS, type Frequency, type RuleParts, type Weekday,
+} from './recurrence-rule.js';
+import { formatTimestamp, parseTimestamp } from './recurrence-timestamp.js';
+
+export {
+  formatRule, MAX_COUNT, MAX_INTERVAL, parseRule, parseRuleText, WEEKDAYS, type Frequency, type RuleParts, type Weekday,
+} from './recurrence-rule.js';
+export { formatTimestamp, parseTimestamp } from './recurrence-timestamp.js';
 
 export interface FieldError { field: string; message: string }
-export type Weekday = 'MO' | 'TU' | 'WE' | 'TH' | 'FR' | 'SA' | 'SU';
-export type Frequency = 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
 export interface PresentedPattern {
   rrule: string; frequency: Frequency; interval: number; by_weekday: Weekday[] | null;
   by_month_day: number[] | null; count: number | null; until: string | null;
 }
-/** Parsed rule; `until` is epoch milliseconds truncated to whole seconds (RRULE has no sub-second UNTIL). */
-export interface RuleParts {
-  frequency: Frequency; interval: number; byWeekday: Weekday[] | null;
-  byMonthDay: number[] | null; count: number | null; until: number | null;
-}
 
-export const MAX_COUNT = 1000;
-export const MAX_INTERVAL = 1000;
-/** Weekdays in canonical order; the index is also rrule's weekday number (MO = 0). */
-export const WEEKDAYS: readonly Weekday[] = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
-const FREQUENCIES: readonly Frequency[] = ['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'];
-const SUB_DAILY = ['HOURLY', 'MINUTELY', 'SECONDLY'];
-const UNSUPPORTED_PARTS = new Set(['BYSECOND', 'BYMINUTE', 'BYHOUR', 'BYWEEKNO', 'BYYEARDAY', 'BYMONTH',
-  'BYSETPOS', 'WKST', 'DTSTART', 'TZID', 'RDATE', 'EXDATE', 'EXRULE', 'BYEASTER']);
 const STRUCT_KEYS = ['frequency', 'interval', 'by_weekday', 'by_month_day', 'count', 'until'] as const;
 type StructKey = (typeof STRUCT_KEYS)[number];
 const ALLOWED_KEYS = new Set<string>(['rrule', ...STRUCT_KEYS]);
-
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-const RRULE_UNTIL = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/i;
-
-/** Epoch ms for validated UTC fields; Date.UTC alone would map years 0..99 to 19xx. */
-function utcMillis(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
-  const date = new Date(0);
-  date.setUTCFullYear(y, mo - 1, d);
-  date.setUTCHours(h, mi, s, 0);
-  return date.getTime();
-}
-function daysInMonth(y: number, mo: number): number {
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  return mo === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31;
-}
-
-/**
- * Parses an RFC 3339 timestamp with `Z` or a numeric offset (e.g. `2026-03-01T05:00:00+05:00`).
- * Returns epoch milliseconds (fractions below 1 ms are dropped), or null when the text is not a
- * valid timestamp. Leap seconds (`:60`) and date-only values are rejected.
- */
-export function parseTimestamp(text: string): number | null {
-  const m = RFC3339.exec(text);
-  if (!m) return null;
-  const base = utcMillis(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]);
-  if (base === null) return null;
-  const frac = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
-  if (m[8]) return base + frac;
-  const oh = +m[10], om = +m[11];
-  if (oh > 23 || om > 59) return null;
-  return base + frac - (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
-}
-
-/** Formats epoch ms as RFC 3339 UTC without milliseconds, e.g. `2026-03-01T00:00:00Z` (sub-second part is truncated). */
-export function formatTimestamp(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** Builds the canonical RRULE string (fixed part order, defaults omitted, lists sorted). */
-export function formatRule(p: RuleParts): string {
-  const out = [`FREQ=${p.frequency}`];
-  if (p.interval !== 1) out.push(`INTERVAL=${p.interval}`);
-  if (p.byWeekday) out.push(`BYDAY=${sortWeekdays(p.byWeekday).join(',')}`);
-  if (p.byMonthDay) out.push(`BYMONTHDAY=${[...p.byMonthDay].sort((a, b) => a - b).join(',')}`);
-  if (p.count !== null) out.push(`COUNT=${p.count}`);
-  if (p.until !== null) out.push(`UNTIL=${formatTimestamp(p.until).replace(/[-:]/g, '')}`);
-  return out.join(';');
-}
-
-function sortWeekdays(days: readonly Weekday[]): Weekday[] {
-  return [...days].sort((a, b) => WEEKDAYS.indexOf(a) - WEEKDAYS.indexOf(b));
-}
-
-/** Rules spanning several parts; `report` names the part so callers can map it to their field path. */
-function crossCheck(p: Partial<RuleParts>, report: (part: 'until' | 'byMonthDay', msg: string) => void): void {
-  if (p.count != null && p.until != null) report('until', 'COUNT and UNTIL cannot both be set');
-  // RFC 5545 §3.3.10: BYMONTHDAY MUST NOT be specified when FREQ is WEEKLY.
-  if (p.frequency === 'WEEKLY' && p.byMonthDay) report('byMonthDay', 'BYMONTHDAY cannot be used with FREQ=WEEKLY');
-}
-
-/**
- * Parses RFC 5545 rule text (optional leading `RRULE:`, parts in any order, names and values
- * case-insensitive). Only FREQ, INTERVAL, BYDAY, BYMONTHDAY, COUNT and UNTIL are supported;
- * BYDAY ordinals such as `1MO`/`-1FR` are rejected as unsupported, UNTIL must be UTC
- * (`YYYYMMDDTHHMMSSZ`). Returns the parts, or every problem found as messages.
- */
-export function parseRuleText(text: string): { ok: true; parts: RuleParts } | { ok: false; messages: string[] } {
-  const msgs: string[] = [];
-  const body = text.trim().replace(/^RRULE:/i, '');
-  if (body === '') return { ok: false, messages: ['rule is empty'] };
-  const p: Partial<RuleParts> = {};
-  const seen = new Set<string>();
-  for (const seg of body.split(';')) {
-    const m = /^([A-Za-z]+)=([^=]+)$/.exec(seg);
-    if (!m) { msgs.push(`malformed rule part "${seg}"`); continue; }
-    const name = m[1].toUpperCase(), value = m[2];
-    if (seen.has(name)) { msgs.push(`rule part ${name} given more than once`); continue; }
-    seen.add(name);
-    const bad = (why: string) => msgs.push(`${name}: ${why}`);
-    switch (name) {
-      case 'FREQ': {
-        const f = value.toUpperCase();
-        if (SUB_DAILY.includes(f)) bad(`${f} is not supported (finer than DAILY)`);
-        else if ((FREQUENCIES as string[]).includes(f)) p.frequency = f as Frequency;
-        else bad(`invalid frequency "${value}"`);
-        break;
-      }
-      case 'INTERVAL': case 'COUNT': {
-        const max = name === 'COUNT' ? MAX_COUNT : MAX_INTERVAL;
-        const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
-        if (!(n >= 1 && n <= max)) bad(`must be an integer from 1 to ${max}`);
-        else if (name === 'COUNT') p.count = n; else p.interval = n;
-        break;
-      }
-      case 'BYDAY': {
-        const days: Weekday[] = [];
-        for (const item of value.split(',')) {
-          const up = item.toUpperCase();
-          if (/^[+-]?\d+[A-Z]{2}$/.test(up)) bad(`ordinal weekday "${item}" is not supported`);
-          else if (!(WEEKDAYS as string[]).includes(up)) bad(`invalid weekday "${item}"`);
-          else if (days.includes(up as Weekday)) bad(`duplicate weekday "${item}"`);
-          else days.push(up as Weekday);
-        }
-        p.byWeekday = days;
-        break;
-      }
-      case 'BYMONTHDAY': {
-        const list: number[] = [];
-        for (const item of value.split(',')) {
-          const n = /^[+-]?\d{1,2}$/.test(item) ? Number(item) : NaN;
-          if (!(n >= -31 && n <= 31 && n !== 0)) bad(`invalid month day "${item}" (1..31 or -31..-1)`);
-          else if (list.includes(n)) bad(`duplicate month day "${item}"`);
-          else list.push(n);
-        }
-        p.byMonthDay = list;
-        break;
-      }
-      case 'UNTIL': {
-        const u = RRULE_UNTIL.exec(value);
-        const ms = u ? utcMillis(+u[1], +u[2], +u[3], +u[4], +u[5], +u[6]) : null;
-        if (ms === null) bad(`must be a UTC date-time like 20260301T000000Z, got "${value}"`);
-        else p.until = ms;
-        break;
-      }
-      default:
-        msgs.push(UNSUPPORTED_PARTS.has(name) ? `rule part ${name} is unsupported` : `unknown rule part ${name}`);
-    }
-  }
-  if (!seen.has('FREQ')) msgs.push('FREQ is required');
-  crossCheck(p, (_part, msg) => msgs.push(msg));
-  return msgs.length > 0 || !p.frequency ? { ok: false, messages: msgs } : { ok: true, parts: normalize({ ...p, frequency: p.frequency }) };
-}
-
-function normalize(p: Partial<RuleParts> & { frequency: Frequency }): RuleParts {
-  return {
-    frequency: p.frequency, interval: p.interval ?? 1,
-    byWeekday: p.byWeekday && p.byWeekday.length ? sortWeekdays(p.byWeekday) : null,
-    byMonthDay: p.byMonthDay && p.byMonthDay.length ? [...p.byMonthDay].sort((a, b) => a - b) : null,
-    count: p.count ?? null, until: p.until ?? null,
-  };
-}
-
-/** Parses trusted rule text (e.g. a stored canonical string). Returns its parts; throws RangeError when invalid. */
-export function parseRule(text: string): RuleParts {
-  const r = parseRuleText(text);
-  if (!r.ok) throw new RangeError(`invalid recurrence rule "${text}": ${r.messages.join('; ')}`);
-  return r.parts;
-}
 
 /** Structured input after validation: a key is present iff the client sent it (null = explicitly unset). */
 interface Struct {
