@@ -1,28 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { DateTime } from 'luxon';
-import * as rruleNs from 'rrule';
 import {
   expandOccurrences, isOriginalOccurrence, occurrenceIndex, seriesEnd, splitSeries, isValidTimeZone,
   type OccurrenceException, type SeriesInput,
 } from './recurrence-expand.js';
 import { parsePattern, WEEKDAYS } from './recurrence-pattern.js';
 
-type RRuleModule = typeof import('rrule');
-const rr = rruleNs as RRuleModule & { default?: RRuleModule };
-const RRule = rr.RRule ?? rr.default!.RRule;
-
-const t = (iso: string) => Date.parse(iso);
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-const HOUR = 3_600_000, DAY = 24 * HOUR;
-
-function series(startIso: string, rrule: string | null, opts: Partial<SeriesInput> = {}): SeriesInput {
-  const start = t(startIso);
-  return { start, end: start + HOUR, timezone: 'UTC', rrule, exceptions: [], ...opts };
-}
-const starts = (ev: SeriesInput, from = '2000-01-01T00:00:00Z', to = '2100-01-01T00:00:00Z') =>
-  expandOccurrences(ev, t(from), t(to)).map((o) => iso(o.start));
-const local = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('ccc yyyy-MM-dd HH:mm');
+import { t, iso, HOUR, series, starts, local } from '../../test/helpers/recurrence.js';
 
 describe('seriesEnd', () => {
   const daily = (rule: string, exceptions: OccurrenceException[] = []) => seriesEnd(series('2026-01-01T09:00:00Z', rule, { exceptions }));
