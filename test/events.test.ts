@@ -145,6 +145,27 @@ describe('batch', () => {
     expect(fieldsOf(res)).toEqual(['events']);
   });
 
+  it('answers 413 for a batch body over 1 MiB even when every field is within its limit', async () => {
+    const events = Array.from({ length: 100 }, (_, i) => ({ title: `Big ${i} `.padEnd(200, 't'), description: 'd'.repeat(10_000), location: 'l'.repeat(500), ...freshSlot() }));
+    const res = await t.req({ method: 'POST', url: '/api/events/batch', token: u.access, payload: { events } });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().detail.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('accepts events as MessagePack and answers in MessagePack', async () => {
+    const { encode, decode } = await import('@msgpack/msgpack');
+    const res = await t.req({
+      method: 'POST', url: '/api/events', token: u.access, payload: Buffer.from(encode({ title: 'Packed', ...freshSlot() })),
+      headers: { 'content-type': 'application/msgpack', accept: 'application/msgpack' },
+    });
+    expect(res.statusCode).toBe(201);
+    const e = decode(res.rawPayload) as { id: number; title: string };
+    expect(e.title).toBe('Packed');
+    const json = await t.req({ method: 'GET', url: `/api/events/${e.id}`, token: u.access });
+    const packed = await t.req({ method: 'GET', url: `/api/events/${e.id}`, token: u.access, headers: { accept: 'application/x-msgpack' } });
+    expect(decode(packed.rawPayload)).toEqual(json.json());
+  });
+
   it('rolls back when one event conflicts with another in the same batch', async () => {
     const slot = freshSlot();
     const res = await t.req({ method: 'POST', url: '/api/events/batch', token: u.access, payload: { events: [{ title: 'A', ...slot }, { title: 'B', ...slot }] } });
