@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createContainer } from './container.js';
+import { safeError } from './http/plugins/safe-error.js';
 
 /** Process entry: config → container → app → listen; closes cleanly on SIGTERM/SIGINT. */
 async function main() {
@@ -14,8 +15,11 @@ async function main() {
     }
     throw err;
   }
-  const container = await createContainer(config);
+  // Background failures (Redis dropping, a subscriber throwing) go to the app's log once it exists.
+  let report: (err: unknown) => void = () => undefined;
+  const container = await createContainer(config, (err) => report(err));
   const app = await buildApp(config, container);
+  report = (err) => app.log.warn({ error: safeError(err) }, 'background error');
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -28,7 +32,7 @@ async function main() {
       await container.close();
       process.exit(0);
     } catch (err) {
-      app.log.error({ err }, 'error during shutdown');
+      app.log.error({ error: safeError(err) }, 'error during shutdown');
       process.exit(1);
     }
   };

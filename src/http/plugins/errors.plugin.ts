@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type FieldError } from '../../domain/errors.js';
+import { safeError } from './safe-error.js';
 
 interface AjvIssue {
   instancePath?: string;
@@ -82,7 +83,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (fe.statusCode === 429) {
       return reply.status(429).send({ detail: { code: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests' } });
     }
-    request.log.error({ err: error, reqId: request.id }, 'unhandled error');
+    request.log.error({ error: safeError(error), reqId: request.id }, 'unhandled error');
     return reply.status(500).send({ detail: { code: 'INTERNAL_ERROR', message: 'Internal server error', request_id: request.id } });
   });
 
