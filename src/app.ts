@@ -108,7 +108,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
   });
 
   await app.register(async (priv) => {
-    priv.addHook('onRequest', requireAuth(c.auth));
+    priv.addHook('onRequest', requireAuth(c.auth, app.rateLimit({ keyGenerator: (req) => `anon:${req.ip}` })));
     await priv.register(authRoutes, { c });
     await priv.register(usersRoutes, { c });
     await priv.register(eventsRoutes, { c });

@@ -51,6 +51,17 @@ describe('rate limiting', () => {
     expect(m.body).toMatch(/rate_limit_rejections_total [1-9]/);
   });
 
+  it('limits requests without a valid token per IP', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await t.req({ method: 'GET', url: '/api/users/me', token: `not-a-token-${i}`, remoteAddress: '10.4.0.1' });
+      codes.push(res.statusCode);
+      if (i === 0) expect(res.headers['x-ratelimit-limit']).toBe('5');
+    }
+    expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
+    expect((await t.req({ method: 'GET', url: '/api/users/me', remoteAddress: '10.4.0.2' })).statusCode).toBe(401);
+  });
+
   it('ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
     const spoof = (n: number) => t.req({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: 'x' }, headers: { 'x-forwarded-for': `203.0.113.${n}` }, remoteAddress: '10.9.9.9' });
     const codes = [];

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { unauthorized } from '../../domain/errors.js';
 import type { AuthService, Principal } from '../../services/auth.service.js';
@@ -26,16 +26,19 @@ export const principalPlugin = fp(async (app: FastifyInstance) => {
  * Registered inside the authenticated scope only: every route there needs a valid, unrevoked access
  * token (from the Authorization header; WebSocket upgrades may pass `?token=` instead).
  */
-export function requireAuth(auth: AuthService) {
-  return async function authHook(request: FastifyRequest) {
+export function requireAuth(auth: AuthService, onFailure?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
+  return async function authHook(request: FastifyRequest, reply: FastifyReply) {
     let token = bearerToken(request);
     if (!token && request.headers.upgrade?.toLowerCase() === 'websocket') {
       const q = request.query as Record<string, unknown> | undefined;
       if (typeof q?.token === 'string') token = q.token;
     }
-    if (!token) throw unauthorized('Missing bearer token');
-    const principal = await auth.authenticate(token);
-    if (!principal) throw unauthorized('Invalid, expired or revoked token');
+    const principal = token ? await auth.authenticate(token) : null;
+    if (!principal) {
+      // Unauthenticated callers are limited per IP too: guessing tokens is not free.
+      await onFailure?.(request, reply);
+      throw unauthorized(token ? 'Invalid, expired or revoked token' : 'Missing bearer token');
+    }
     request.principal = principal;
   };
 }
