@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs (Debian packages) and starts the servers the test suite needs, on loopback only:
+# Installs (Debian packages) what the test suite needs and starts its servers, on loopback only:
 # PostgreSQL on 127.0.0.1:55432 and Redis on 127.0.0.1:56379. Prints the two test URLs as
 # shell exports. Idempotent: servers already running are left alone.
 set -euo pipefail
@@ -8,9 +8,16 @@ PG_PORT=55432
 REDIS_PORT=56379
 PG_DIR=/tmp/tandem-ci-pg
 
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
+# PostgreSQL and Redis for the suites; Chromium for the browser tests; python3-caldav, vdirsyncer
+# and litmus are the real CalDAV clients the DAV suite drives (with /usr/bin/python3).
+PACKAGES="postgresql redis-server chromium python3-caldav vdirsyncer litmus"
+need=0
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need=1
+for cmd in redis-server chromium vdirsyncer litmus; do command -v "$cmd" >/dev/null 2>&1 || need=1; done
+/usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || need=1
+if [ "$need" = 1 ]; then
   apt-get update -qq >&2
-  apt-get install -y -qq postgresql redis-server >&2
+  apt-get install -y -qq $PACKAGES >&2
 fi
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
