@@ -196,7 +196,7 @@ describe('notification socket', () => {
     await update(editor, e.id, 'Revoked v3');
     // A stale message still in flight (written before the removal) is filtered too.
     await t.c.bus.publish('notifications.created', {
-      items: [{ user_id: viewer.id, notification: { id: 2_000_000_000, type: 'event_updated', event_id: e.id, actor_id: owner.id, message: 'stale', data: {}, is_read: false, created_at: new Date(Date.now() - 60_000).toISOString() } }],
+      items: [{ user_id: viewer.id, notification: { id: 2_000_000_000, type: 'event_updated', event_id: e.id, actor_id: owner.id, message: 'stale', data: {}, created_at: new Date(Date.now() - 60_000).toISOString() } }],
     });
     const other = await createEvent(t, owner, { title: 'Still shared', ...freshSlot() });
     await share(owner, other.id, [{ user: viewer, role: 'VIEWER' }]);

@@ -1,20 +1,12 @@
-/**
- * The domain-event bus: services publish after their transaction commits; notifications pushes,
- * cache invalidation and session revocation are subscribers. The local bus delivers in process;
- * the Redis bus (redis-bus.ts) also delivers to every other instance.
- */
-export interface DomainEvents {
-  /** A session was revoked (logout, refresh-token reuse): drop it from every cache. */
-  'session.revoked': { sessionId: string };
-  /** Stored notifications to push to connected sockets. */
-  'notifications.created': { items: { user_id: number; notification: Record<string, unknown> }[] };
-  /** An event or its permissions changed: caches keyed by these must be dropped. */
-  'event.changed': { eventId: number; userIds: number[] };
-  /** A user's access to an event was removed: their sockets must stop hearing about it. */
-  'access.removed': { eventId: number; userId: number };
-}
+import type { DomainEventName, DomainEvents } from '../domain/domain-events.js';
 
-export type DomainEventName = keyof DomainEvents;
+/**
+ * The domain-event bus (payload types per name in domain/domain-events.ts): the unit of work
+ * publishes after its transaction commits; the WebSocket hub and the session checker subscribe.
+ * The read cache is not a subscriber: the unit of work invalidates it directly, before the write
+ * answers (see unit-of-work.ts). The local bus delivers in process; the Redis bus (redis-bus.ts)
+ * also delivers to every other instance.
+ */
 export type Handler<K extends DomainEventName> = (payload: DomainEvents[K]) => void | Promise<void>;
 
 export interface Bus {

@@ -1,4 +1,4 @@
-import type { HubNotification } from './ws-notification.js';
+import type { Notification } from '../domain/notification.js';
 
 /*
  * The per-user access filter of the notification sockets. A user whose access to an event was
@@ -23,7 +23,7 @@ export function recordRemoval(removed: RemovedAccess, eventId: number): void {
 }
 
 /** Whether a message held back for later delivery survives the removal of access to eventId. */
-export function survivesRemoval(n: HubNotification, eventId: number): boolean {
+export function survivesRemoval(n: Notification, eventId: number): boolean {
   return n.event_id !== eventId || n.type === REMOVAL_NOTICE;
 }
 
@@ -31,7 +31,7 @@ export function survivesRemoval(n: HubNotification, eventId: number): boolean {
  * Whether a message about an event may still reach a user whose access to it was removed.
  * A message showing the user holds a role again clears the removal.
  */
-export function mayReceive(removed: RemovedAccess, n: HubNotification): boolean {
+export function mayReceive(removed: RemovedAccess, n: Notification): boolean {
   if (n.event_id === null) return true;
   const cut = removed.get(n.event_id);
   if (cut === undefined) return true;

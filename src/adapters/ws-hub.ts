@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
+import type { Notification } from '../domain/notification.js';
 import type { Bus } from './bus.js';
 import { mayReceive, recordRemoval, survivesRemoval, type RemovedAccess } from './ws-access.js';
-import { frameOf, toPushed, type HubNotification } from './ws-notification.js';
+import { frameOf } from './ws-notification.js';
 import { alreadyReplayed, replayStored, type ReplayState } from './ws-replay.js';
 
 /*
@@ -15,7 +16,8 @@ import { alreadyReplayed, replayStored, type ReplayState } from './ws-replay.js'
  * The `since` replay protocol lives in ws-replay.ts, the per-user access filter in ws-access.ts.
  */
 
-export type { HubNotification } from './ws-notification.js';
+/** The notification as the hub pushes it (the one notification type; the name is kept for callers). */
+export type HubNotification = Notification;
 
 export const CLOSE_AUTH = 4001;
 export const CLOSE_SLOW = 4008;
@@ -43,7 +45,7 @@ export interface HubClient {
 export interface WsHubDeps {
   bus: Bus;
   /** The user's stored notifications with id > afterId, oldest first, at most `limit`. */
-  replay(userId: number, afterId: number, limit: number): Promise<HubNotification[]>;
+  replay(userId: number, afterId: number, limit: number): Promise<Notification[]>;
   log?: (err: unknown, msg: string) => void;
 }
 
@@ -141,7 +143,7 @@ export function createWsHub(deps: WsHubDeps, opts: WsHubOptions = {}) {
     conn.socket.send(text);
   }
 
-  function deliver(conn: Conn, n: HubNotification, frame?: string) {
+  function deliver(conn: Conn, n: Notification, frame?: string) {
     if (conn.closed) return;
     if (conn.pending) {
       if (conn.pending.length >= maxPending) kick(conn, CLOSE_SLOW, 'Too slow: replay backlog full');
@@ -175,10 +177,9 @@ export function createWsHub(deps: WsHubDeps, opts: WsHubOptions = {}) {
 
   const unsubscribe = [
     deps.bus.subscribe('notifications.created', ({ items }) => {
-      for (const { user_id, notification } of items) {
+      for (const { user_id, notification: n } of items) {
         const entry = users.get(user_id);
         if (!entry) continue;
-        const n = toPushed(notification);
         let frame: string | undefined;
         for (const conn of [...entry.conns]) {
           if (!frame && !conn.pending) frame = frameOf(n);

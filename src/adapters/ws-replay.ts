@@ -1,4 +1,4 @@
-import type { HubNotification } from './ws-notification.js';
+import type { Notification } from '../domain/notification.js';
 
 /*
  * The `since` replay of one notification socket: stored notifications after the client's last id,
@@ -12,7 +12,7 @@ const REPLAYED_TTL_MS = 60_000;
 /** Replay bookkeeping of one socket, kept on its connection record. */
 export interface ReplayState {
   /** Non-null while the `since` replay query runs: live messages wait here. */
-  pending: HubNotification[] | null;
+  pending: Notification[] | null;
   /** Ids sent by the replay, so the same notification arriving live is not sent twice. */
   replayed: Set<number> | null;
   replayedUntil: number;
@@ -20,14 +20,14 @@ export interface ReplayState {
 
 /** What a replay does through the hub; `fetch` returns stored notifications after the cursor, oldest first, at most `limit`. */
 export interface ReplayIo {
-  fetch(limit: number): Promise<HubNotification[]>;
+  fetch(limit: number): Promise<Notification[]>;
   /** The query failed: the socket is to be closed. */
   fail(err: unknown): void;
   /** Sends one replayed notification, subject to the access filter. */
-  sendStored(n: HubNotification): void;
+  sendStored(n: Notification): void;
   send(text: string): void;
   /** Hands a live message held during the query to normal delivery. */
-  deliver(n: HubNotification): void;
+  deliver(n: Notification): void;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface ReplayIo {
  */
 export async function replayStored(conn: ReplayState & { readonly closed: boolean }, limit: number, io: ReplayIo): Promise<void> {
   conn.pending = [];
-  let rows: HubNotification[];
+  let rows: Notification[];
   try {
     rows = await io.fetch(limit + 1);
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { NotificationType } from '../domain/notification.js';
 import type { Role } from '../domain/roles.js';
 
 /*
@@ -79,7 +80,7 @@ export interface EventChangesTable {
 export interface NotificationsTable {
   id: Generated<number>;
   user_id: number;
-  type: string;
+  type: NotificationType;
   event_id: number | null;
   actor_id: number | null;
   message: string;

@@ -1,8 +1,9 @@
 import type { NotificationRow } from '../db/types.js';
+import type { Notification } from '../domain/notification.js';
 import { iso } from '../domain/time.js';
 
-/** A stored notification as the REST API returns it. */
-export function presentNotification(row: NotificationRow) {
+/** A stored notification as the bus carries it and the socket pushes it. */
+export function presentNotification(row: NotificationRow): Notification {
   return {
     id: row.id,
     type: row.type,
@@ -10,9 +11,12 @@ export function presentNotification(row: NotificationRow) {
     actor_id: row.actor_id,
     message: row.message,
     data: JSON.parse(row.data) as Record<string, unknown>,
-    is_read: row.is_read === 1,
     created_at: iso(row.created_at),
   };
 }
 
-export type PresentedNotification = ReturnType<typeof presentNotification>;
+/** A stored notification as the REST API lists it: the same, with whether it was read. */
+export function presentListedNotification(row: NotificationRow) {
+  const { created_at, ...n } = presentNotification(row);
+  return { ...n, is_read: row.is_read === 1, created_at };
+}

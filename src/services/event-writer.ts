@@ -1,28 +1,22 @@
-import type { Transaction } from 'kysely';
-import type { DomainEventName, DomainEvents } from '../adapters/bus.js';
-import type { Dialect } from '../db/connection.js';
-import type { Database, EventRow } from '../db/types.js';
+import type { EventRow } from '../db/types.js';
 import { summarize, type ChangeAction } from '../domain/changelog.js';
 import { AppError } from '../domain/errors.js';
 import { toSnapshot, type EventDraft } from '../domain/event-draft.js';
 import { changedFields, type SnapshotField } from '../domain/event-snapshot.js';
+import type { NotificationType } from '../domain/notification.js';
 import type { Role } from '../domain/roles.js';
-import { iso } from '../domain/time.js';
+import { presentNotification } from '../presenters/notification.presenter.js';
 import { changesRepository } from '../repositories/changes.repository.js';
 import { draftColumns, draftFromRow, eventsRepository } from '../repositories/events.repository.js';
 import { notificationsRepository } from '../repositories/notifications.repository.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { versionsRepository } from '../repositories/versions.repository.js';
+import { publishAfterCommit, type WriteContext } from './unit-of-work.js';
 
-/** Messages to publish on the bus once the transaction has committed. */
-export type Outbox = { name: DomainEventName; payload: DomainEvents[DomainEventName] }[];
-
-export interface WriteContext {
-  trx: Transaction<Database>;
-  dialect: Dialect;
-  actor: { id: number; username: string };
-  now: number;
-  outbox: Outbox;
+/** Marks an event changed for the read cache: its own entries and the listings of these users. */
+export function touchEvent(ctx: WriteContext, eventId: number, userIds: Iterable<number>): void {
+  ctx.touched.events.add(eventId);
+  for (const u of userIds) ctx.touched.users.add(u);
 }
 
 /** Writes version 1, the owner row and the "created" changelog row of a new event. */
@@ -45,7 +39,7 @@ export async function insertEvent(
     permissions.map((p) => ({ event_id: row.id, user_id: p.user_id, role: p.role, created_at: ctx.now, updated_at: ctx.now })),
   );
   await versionsRepository.insert(ctx.trx, { event_id: row.id, version: 1, data: JSON.stringify(toSnapshot(draft)), created_at: ctx.now, created_by: ctx.actor.id });
-  ctx.outbox.push({ name: 'event.changed', payload: { eventId: row.id, userIds: permissions.map((p) => p.user_id) } });
+  touchEvent(ctx, row.id, permissions.map((p) => p.user_id));
   await changesRepository.insert(ctx.trx, {
     event_id: row.id, version: 1, action: 'created', actor_id: ctx.actor.id, target_user_id: null, summary: opts.summary ?? 'created the event',
     changed_fields: '[]', from_version: null, to_version: 1, created_at: ctx.now,
@@ -63,7 +57,7 @@ export async function appendVersion(
   current: EventRow,
   next: EventDraft,
   action: ChangeAction,
-  opts: { summary?: string; extra?: Partial<EventRow>; notify?: { type: string; message: string } } = {},
+  opts: { summary?: string; extra?: Partial<EventRow>; notify?: { type: NotificationType; message: string } } = {},
 ): Promise<{ row: EventRow; changed: SnapshotField[] } | null> {
   const before = toSnapshot(draftFromRow(current));
   const after = toSnapshot(next);
@@ -83,7 +77,7 @@ export async function appendVersion(
     summary: opts.summary ?? summarize(changed), changed_fields: JSON.stringify(changed),
     from_version: current.version, to_version: version, created_at: ctx.now,
   });
-  await notifyCollaborators(ctx, row, opts.notify?.type ?? `event_${action}`, opts.notify?.message ?? `${ctx.actor.username} ${summarize(changed)} of “${row.title}”`, {
+  await notifyCollaborators(ctx, row, opts.notify?.type ?? 'event_updated', opts.notify?.message ?? `${ctx.actor.username} ${summarize(changed)} of “${row.title}”`, {
     version, changed_fields: changed,
   });
   return { row, changed };
@@ -104,7 +98,7 @@ export async function recordChange(ctx: WriteContext, event: EventRow, action: C
 export async function notifyCollaborators(
   ctx: WriteContext,
   event: EventRow,
-  type: string,
+  type: NotificationType,
   message: string,
   data: Record<string, unknown>,
   recipients?: number[],
@@ -112,7 +106,7 @@ export async function notifyCollaborators(
   const holders = await permissionsRepository.holders(ctx.trx, event.id);
   const to = (recipients ?? holders).filter((u) => u !== ctx.actor.id);
   // Every current holder's view (and each recipient's, who may just have lost access) is affected.
-  ctx.outbox.push({ name: 'event.changed', payload: { eventId: event.id, userIds: [...new Set([...holders, ...(recipients ?? [])])] } });
+  touchEvent(ctx, event.id, [...holders, ...(recipients ?? [])]);
   if (!to.length) return;
   const rows = await notificationsRepository.insertMany(
     ctx.trx,
@@ -121,16 +115,6 @@ export async function notifyCollaborators(
       data: JSON.stringify({ event_title: event.title, ...data }), is_read: 0, created_at: ctx.now,
     })),
   );
-  ctx.outbox.push({
-    name: 'notifications.created',
-    payload: {
-      items: rows.map((r) => ({
-        user_id: r.user_id,
-        notification: {
-          id: r.id, type: r.type, event_id: r.event_id, actor_id: r.actor_id, message: r.message,
-          data: JSON.parse(r.data), is_read: false, created_at: iso(r.created_at),
-        },
-      })),
-    },
-  });
+  for (const u of to) ctx.touched.notifications.add(u);
+  publishAfterCommit(ctx, 'notifications.created', { items: rows.map((r) => ({ user_id: r.user_id, notification: presentNotification(r) })) });
 }

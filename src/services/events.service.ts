@@ -14,8 +14,8 @@ import { presentPermissions } from '../presenters/permission.presenter.js';
 import { checkPrecondition, requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
 import { findConflicts, overlappingPairs, rejectConflicts } from './conflicts.js';
-import { appendVersion, insertEvent, notifyCollaborators, recordChange, type WriteContext } from './event-writer.js';
-import type { UnitOfWork } from './unit-of-work.js';
+import { appendVersion, insertEvent, notifyCollaborators, recordChange } from './event-writer.js';
+import type { UnitOfWork, WriteContext } from './unit-of-work.js';
 
 export interface WriteFlags {
   checkConflicts: boolean;

@@ -1,20 +1,10 @@
 import type { DbHandle } from '../db/connection.js';
 import { notFound } from '../domain/errors.js';
-import { presentNotification } from '../presenters/notification.presenter.js';
+import type { Notification } from '../domain/notification.js';
+import { presentListedNotification, presentNotification } from '../presenters/notification.presenter.js';
 import { auditRepository } from '../repositories/audit.repository.js';
 import { notificationsRepository } from '../repositories/notifications.repository.js';
 import { dep, type ReadCache } from './read-cache.js';
-
-/** A notification as the WebSocket pushes it: the stored fields without `is_read`. */
-export interface PushedNotification {
-  id: number;
-  type: string;
-  event_id: number | null;
-  actor_id: number | null;
-  message: string;
-  data: Record<string, unknown>;
-  created_at: string;
-}
 
 /**
  * The caller's stored notifications: list, mark read, and the replay a reconnecting socket needs.
@@ -31,7 +21,7 @@ export function createNotificationsService(deps: { handle: DbHandle; rc: ReadCac
     /** Newest first; `total` counts the filtered set, `unread` all unread notifications of the caller. */
     async list(actorId: number, q: { unread?: boolean; skip?: number; limit?: number }) {
       const { total, rows } = await notificationsRepository.list(db, actorId, { unread: q.unread, skip: q.skip ?? 0, limit: q.limit ?? 50 });
-      return { total, unread: await unreadCount(actorId), items: rows.map(presentNotification) };
+      return { total, unread: await unreadCount(actorId), items: rows.map(presentListedNotification) };
     },
 
     /** Marks one of the caller's notifications read and returns it. Throws NOT_FOUND for anyone else's. */
@@ -43,7 +33,7 @@ export function createNotificationsService(deps: { handle: DbHandle; rc: ReadCac
           await notificationsRepository.markRead(trx, actorId, id);
           await auditRepository.insert(trx, { user_id: actorId, action: 'notification.read', ip, outcome: 'success', event_id: row.event_id, details: { notification_id: id } }, Date.now());
         }
-        return presentNotification({ ...row, is_read: 1 });
+        return presentListedNotification({ ...row, is_read: 1 });
       });
       await rc.bump([dep.notifications(actorId)]);
       return out;
@@ -59,12 +49,8 @@ export function createNotificationsService(deps: { handle: DbHandle; rc: ReadCac
     },
 
     /** The user's notifications with an id above `afterId`, oldest first, at most `limit` (socket replay). */
-    async since(userId: number, afterId: number, limit: number): Promise<PushedNotification[]> {
-      const rows = await notificationsRepository.since(db, userId, afterId, limit);
-      return rows.map((r) => {
-        const { is_read: _read, ...pushed } = presentNotification(r);
-        return pushed;
-      });
+    async since(userId: number, afterId: number, limit: number): Promise<Notification[]> {
+      return (await notificationsRepository.since(db, userId, afterId, limit)).map(presentNotification);
     },
   };
 }

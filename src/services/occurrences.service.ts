@@ -14,9 +14,9 @@ import { permissionsRepository } from '../repositories/permissions.repository.js
 import { checkPrecondition, requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
 import { findConflicts, rejectConflicts } from './conflicts.js';
-import { appendVersion, insertEvent, type WriteContext } from './event-writer.js';
+import { appendVersion, insertEvent } from './event-writer.js';
 import type { WriteFlags } from './events.service.js';
-import type { UnitOfWork } from './unit-of-work.js';
+import type { UnitOfWork, WriteContext } from './unit-of-work.js';
 
 export interface OccurrenceInput {
   title?: string;

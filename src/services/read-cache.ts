@@ -1,6 +1,6 @@
 import type { Cache, CacheTier } from '../adapters/cache.js';
 import type { Generations } from '../adapters/generations.js';
-import type { Outbox } from './event-writer.js';
+import type { Touched } from './unit-of-work.js';
 
 /** What a cached value depends on: an event (`e:<id>`) or a user's view of their events (`u:<id>`). */
 export const dep = {
@@ -35,24 +35,17 @@ export function createReadCache(cache: Cache, gens: Generations, enabled: boolea
       await gens.bump(keys);
     },
 
-    /** Bumps the generations the committed write's domain events name. */
-    async invalidate(outbox: Outbox): Promise<void> {
-      const keys = new Set<string>();
-      for (const m of outbox) {
-        if (m.name === 'event.changed') {
-          const p = m.payload as { eventId: number; userIds: number[] };
-          keys.add(dep.event(p.eventId));
-          for (const u of p.userIds) keys.add(dep.user(u));
-        } else if (m.name === 'notifications.created') {
-          const p = m.payload as { items: { user_id: number }[] };
-          for (const i of p.items) keys.add(dep.notifications(i.user_id));
-        } else if (m.name === 'access.removed') {
-          const p = m.payload as { eventId: number; userId: number };
-          keys.add(dep.event(p.eventId));
-          keys.add(dep.user(p.userId));
-        }
-      }
-      if (keys.size) await gens.bump([...keys]);
+    /**
+     * Bumps the generations of what a committed write touched. The unit of work calls this (its
+     * `onCommitted` callback) before the write answers; it is not a bus subscriber.
+     */
+    async invalidate(touched: Touched): Promise<void> {
+      const keys = [
+        ...[...touched.events].map(dep.event),
+        ...[...touched.users].map(dep.user),
+        ...[...touched.notifications].map(dep.notifications),
+      ];
+      if (keys.length) await gens.bump([...new Set(keys)]);
     },
   };
 }

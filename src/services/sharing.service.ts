@@ -1,21 +1,22 @@
 import type { DbHandle } from '../db/connection.js';
 import type { EventRow } from '../db/types.js';
 import { AppError, conflict, forbidden, notFound, validationError } from '../domain/errors.js';
+import type { NotificationType } from '../domain/notification.js';
 import { parseRole, type Role } from '../domain/roles.js';
 import { presentPermissions } from '../presenters/permission.presenter.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { usersRepository } from '../repositories/users.repository.js';
 import { requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
-import { notifyCollaborators, recordChange, type WriteContext } from './event-writer.js';
-import type { UnitOfWork } from './unit-of-work.js';
+import { notifyCollaborators, recordChange, touchEvent } from './event-writer.js';
+import { publishAfterCommit, type UnitOfWork, type WriteContext } from './unit-of-work.js';
 
 export interface ShareEntry {
   user_id: number;
   role: string;
 }
 
-async function notifyOne(ctx: WriteContext, event: EventRow, userId: number, type: string, message: string, data: Record<string, unknown>) {
+async function notifyOne(ctx: WriteContext, event: EventRow, userId: number, type: NotificationType, message: string, data: Record<string, unknown>) {
   await notifyCollaborators(ctx, event, type, message, data, [userId]);
 }
 
@@ -116,7 +117,8 @@ export function createSharingService(deps: { handle: DbHandle; write: UnitOfWork
         await permissionsRepository.remove(ctx.trx, eventId, userId);
         await recordChange(ctx, event, 'permission_removed', self ? 'left the event' : `removed ${target!.username}`, userId);
         if (!self) await notifyOne(ctx, event, userId, 'access_removed', `${ctx.actor.username} removed your access to “${event.title}”`, {});
-        ctx.outbox.push({ name: 'access.removed', payload: { eventId, userId } });
+        touchEvent(ctx, eventId, [userId]);
+        publishAfterCommit(ctx, 'access.removed', { eventId, userId });
       });
     },
   };

@@ -1,10 +1,40 @@
+import type { Transaction } from 'kysely';
 import type { Bus } from '../adapters/bus.js';
-import type { DbHandle } from '../db/connection.js';
+import type { DbHandle, Dialect } from '../db/connection.js';
 import { lockEvent, lockUsers } from '../db/locks.js';
+import type { Database } from '../db/types.js';
+import type { DomainEventName, DomainEvents, DomainMessage } from '../domain/domain-events.js';
 import { unauthorized } from '../domain/errors.js';
 import { auditRepository } from '../repositories/audit.repository.js';
 import { usersRepository } from '../repositories/users.repository.js';
-import type { Outbox, WriteContext } from './event-writer.js';
+
+/** Messages to publish on the bus once the transaction has committed. */
+export type Outbox = DomainMessage[];
+
+/**
+ * What a write changed that cached reads depend on. The unit of work hands it to its `onCommitted`
+ * callback (the read cache's invalidation) after the commit and before the write answers, so the
+ * writer's next read is fresh; it is not a bus message, because no other instance needs it (the
+ * cache generations are shared through Redis in scaled mode).
+ */
+export interface Touched {
+  /** Events whose row, versions or permissions changed. */
+  events: Set<number>;
+  /** Users whose view of their events changed: the holders of a changed event, and users who lost access. */
+  users: Set<number>;
+  /** Users who got notifications or read them. */
+  notifications: Set<number>;
+}
+
+/** What an operation inside `write()` works with: the transaction, the actor, one clock reading, and what to tell after the commit. */
+export interface WriteContext {
+  trx: Transaction<Database>;
+  dialect: Dialect;
+  actor: { id: number; username: string };
+  now: number;
+  outbox: Outbox;
+  touched: Touched;
+}
 
 export interface WriteOptions {
   /** Users whose bookings this write checks (conflict detection): serialised per user. */
@@ -14,14 +44,27 @@ export interface WriteOptions {
   audit?: { action: string; ip: string | null; eventId?: number | null; details?: Record<string, unknown> };
 }
 
+/** Queues a bus message for after the commit (typed: the payload must match the name). */
+export function publishAfterCommit<K extends DomainEventName>(ctx: Pick<WriteContext, 'outbox'>, name: K, payload: DomainEvents[K]): void {
+  // The signature ties the payload to the name; TypeScript cannot narrow a generic pair to the union itself.
+  ctx.outbox.push({ name, payload } as DomainMessage);
+}
+
+async function publishAll(bus: Bus, outbox: Outbox): Promise<void> {
+  const publish = <K extends DomainEventName>(m: { name: K; payload: DomainEvents[K] }) => bus.publish(m.name, m.payload);
+  for (const m of outbox) await publish(m);
+}
+
 /**
  * Runs one state-changing operation as one transaction — the change, its version, notifications
- * and audit row commit together or not at all — then publishes the queued domain events.
+ * and audit row commit together or not at all — then invalidates the read cache (`onCommitted`,
+ * with what the write touched) and publishes the queued domain events.
  * A failed operation is audited (outside the rolled-back transaction) with outcome "failure".
  */
-export function createUnitOfWork(handle: DbHandle, bus: Bus, onCommitted: (outbox: Outbox) => Promise<void> = async () => undefined) {
+export function createUnitOfWork(handle: DbHandle, bus: Bus, onCommitted: (touched: Touched) => Promise<void> = async () => undefined) {
   return async function write<T>(actorId: number, opts: WriteOptions, fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
     const outbox: Outbox = [];
+    const touched: Touched = { events: new Set(), users: new Set(), notifications: new Set() };
     let result: T;
     try {
       result = await handle.db.transaction().execute(async (trx) => {
@@ -29,7 +72,7 @@ export function createUnitOfWork(handle: DbHandle, bus: Bus, onCommitted: (outbo
         if (opts.lockEvent !== undefined) await lockEvent(trx, handle.dialect, opts.lockEvent);
         const actor = await usersRepository.byId(trx, actorId);
         if (!actor) throw unauthorized('User no longer exists');
-        const ctx: WriteContext = { trx, dialect: handle.dialect, actor: { id: actor.id, username: actor.username }, now: Date.now(), outbox };
+        const ctx: WriteContext = { trx, dialect: handle.dialect, actor: { id: actor.id, username: actor.username }, now: Date.now(), outbox, touched };
         const r = await fn(ctx);
         if (opts.audit) {
           await auditRepository.insert(trx, {
@@ -50,8 +93,8 @@ export function createUnitOfWork(handle: DbHandle, bus: Bus, onCommitted: (outbo
       throw err;
     }
     // Caches are invalidated before the response leaves, then subscribers hear of the change.
-    await onCommitted(outbox);
-    for (const m of outbox) await bus.publish(m.name, m.payload as never);
+    await onCommitted(touched);
+    await publishAll(bus, outbox);
     return result;
   };
 }
