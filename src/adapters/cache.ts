@@ -16,15 +16,12 @@ export interface CacheStats {
 }
 
 /**
- * A bounded cache of JSON-able values. Keys are namespaced by tier; `deletePrefix` drops a whole
- * family (for example every listing of one user) on a write.
+ * A bounded cache of JSON-able values. Nothing is deleted on a write: keys carry the generations
+ * of what they depend on (services/read-cache.ts), so a write makes old entries unreachable.
  */
 export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, tier: CacheTier): Promise<void>;
-  delete(keys: string[]): Promise<void>;
-  /** Drops every key that starts with one of the prefixes. */
-  deletePrefix(prefixes: string[]): Promise<void>;
   stats(): CacheStats;
   healthy(): boolean;
 }
@@ -34,7 +31,7 @@ export interface Cache {
  * stored). Values are kept as objects, not re-parsed on every hit: callers must treat what they
  * get as immutable (presenters build new objects; nothing mutates a cached value).
  */
-export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 1024): Cache & { clearLocal(): void } {
+export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 1024): Cache {
   const lru = new LRUCache<string, { v: unknown }>({
     max: maxEntries,
     maxSize: maxBytes,
@@ -56,14 +53,7 @@ export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 10
       if (size > maxBytes / 16) return; // one huge value must not flush the whole cache
       lru.set(key, { v: value }, { ttl: CACHE_TTL[tier], size });
     },
-    async delete(keys) {
-      for (const k of keys) lru.delete(k);
-    },
-    async deletePrefix(prefixes) {
-      for (const k of lru.keys()) if (prefixes.some((p) => k.startsWith(p))) lru.delete(k);
-    },
     stats: () => ({ ...stats }),
     healthy: () => true,
-    clearLocal: () => lru.clear(),
   };
 }

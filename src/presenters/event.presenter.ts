@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { EventRow } from '../db/types.js';
+import type { EventRow, PermissionWithUser } from '../db/types.js';
 import { presentPattern } from '../domain/recurrence-pattern.js';
 import type { Role } from '../domain/roles.js';
 import { iso } from '../domain/time.js';
-import type { PresentedPermission } from './permission.presenter.js';
+import { presentPermissions, type PresentedPermission } from './permission.presenter.js';
 
 /** An event as the API returns it, with the caller's role (and the permission list when given). */
 export function presentEvent(row: EventRow, role: Role, permissions?: PresentedPermission[]) {
@@ -36,4 +36,10 @@ export type PresentedEvent = ReturnType<typeof presentEvent>;
 export function eventEtag(version: number, role: Role, permissions?: PresentedPermission[]): string {
   const h = createHash('sha1').update(role).update(JSON.stringify(permissions ?? [])).digest('hex').slice(0, 10);
   return `"v${version}-${h}"`;
+}
+
+/** A single-event response: the event with its permission list, and its entity tag. */
+export function presentEventView(row: EventRow, role: Role, permissions: PermissionWithUser[]) {
+  const presented = presentPermissions(permissions);
+  return { event: presentEvent(row, role, presented), etag: eventEtag(row.version, role, presented) };
 }

@@ -5,14 +5,12 @@ import { applyInput, fromSnapshot, type EventDraft, type EventInput } from '../d
 import { threeWayMerge } from '../domain/event-merge.js';
 import { parseWindow } from '../domain/event-window.js';
 import { MAX_SPAN_MS } from '../domain/limits.js';
-import type { Role } from '../domain/roles.js';
 import { draftColumns, draftFromRow, eventsRepository } from '../repositories/events.repository.js';
-import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { versionsRepository } from '../repositories/versions.repository.js';
-import { eventEtag, presentEvent } from '../presenters/event.presenter.js';
-import { presentPermissions } from '../presenters/permission.presenter.js';
+import { presentEvent, presentEventView } from '../presenters/event.presenter.js';
 import { checkPrecondition, requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
+import { presentWithPermissions } from './event-view.js';
 import { findConflicts, overlappingPairs, rejectConflicts } from './conflicts.js';
 import { appendVersion, insertEvent, notifyCollaborators, recordChange } from './event-writer.js';
 import type { UnitOfWork, WriteContext } from './unit-of-work.js';
@@ -46,11 +44,6 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
   const { handle, write, rc } = deps;
   const { db } = handle;
 
-  async function presentWithPermissions(row: EventRow, role: Role, d = db) {
-    const permissions = presentPermissions(await permissionsRepository.list(d, row.id));
-    return { event: presentEvent(row, role, permissions), etag: eventEtag(row.version, role, permissions) };
-  }
-
   /** Checks, merges and applies an update in the caller's transaction; shared by PUT and PATCH. */
   async function applyUpdate(ctx: WriteContext, id: number, input: UpdateInput, flags: WriteFlags, expectedVersion?: number) {
     const { event, role } = await requireRole(ctx.trx, id, ctx.actor.id, 'EDITOR');
@@ -82,7 +75,7 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
         const conflicts = await findConflicts(ctx.trx, actorId, [draft]);
         rejectConflicts(conflicts, flags.checkConflicts);
         const row = await insertEvent(ctx, draft);
-        const out = await presentWithPermissions(row, 'OWNER', ctx.trx);
+        const out = await presentWithPermissions(ctx.trx, row, 'OWNER');
         return { id: row.id, ...out, conflicts };
       });
     },
@@ -103,20 +96,19 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
     async get(actorId: number, id: number, asOf?: number) {
       const { event, role, permissions } = await requireRoleCached(rc, db, id, actorId, 'VIEWER');
       if (asOf === undefined || asOf >= Date.now()) {
-        const presented = presentPermissions(permissions);
-        return { event: presentEvent(event, role, presented), etag: eventEtag(event.version, role, presented) };
+        return presentEventView(event, role, permissions);
       }
       const v = await versionsRepository.asOf(db, id, asOf);
       if (!v) throw notFound('Event at that time');
       const past: EventRow = { ...event, ...draftColumns(fromSnapshot(JSON.parse(v.data))), version: v.version, updated_at: v.created_at };
-      return presentWithPermissions(past, role);
+      return presentWithPermissions(db, past, role);
     },
 
     /** Partial update by an editor or owner; a three-way merge when base_version is given. */
     async update(actorId: number, id: number, input: UpdateInput, flags: WriteFlags & { expectedVersion?: number }) {
       return write(actorId, { lockUsers: [actorId], lockEvent: id, audit: { action: 'event.update', ip: flags.ip, eventId: id } }, async (ctx) => {
         const r = await applyUpdate(ctx, id, input, flags, flags.expectedVersion);
-        const out = await presentWithPermissions(r.row, r.role, ctx.trx);
+        const out = await presentWithPermissions(ctx.trx, r.row, r.role);
         return { ...out, conflicts: r.conflicts };
       });
     },
@@ -143,7 +135,7 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
           extra: { deleted_at: null },
           notify: { type: 'event_restored', message: `${ctx.actor.username} restored “${event.title}”` },
         });
-        return presentWithPermissions(res!.row, role, ctx.trx);
+        return presentWithPermissions(ctx.trx, res!.row, role);
       });
     },
 

@@ -1,20 +1,17 @@
 import type { DbHandle } from '../db/connection.js';
-import type { Db, EventRow } from '../db/types.js';
+import type { Db } from '../db/types.js';
 import { diffSnapshots } from '../domain/diff.js';
 import { notFound } from '../domain/errors.js';
 import { fromSnapshot, toSnapshot } from '../domain/event-draft.js';
 import { changedFields, readSnapshot } from '../domain/event-snapshot.js';
-import type { Role } from '../domain/roles.js';
 import { presentChange } from '../presenters/changelog.presenter.js';
-import { eventEtag, presentEvent } from '../presenters/event.presenter.js';
 import { presentVersion } from '../presenters/history.presenter.js';
-import { presentPermissions } from '../presenters/permission.presenter.js';
 import { changesRepository } from '../repositories/changes.repository.js';
 import { draftFromRow } from '../repositories/events.repository.js';
-import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { versionsRepository } from '../repositories/versions.repository.js';
 import { checkPrecondition, requireLive, requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
+import { presentWithPermissions } from './event-view.js';
 import { findConflicts, rejectConflicts } from './conflicts.js';
 import { appendVersion } from './event-writer.js';
 import type { WriteFlags } from './events.service.js';
@@ -35,11 +32,6 @@ export function createHistoryService(deps: { handle: DbHandle; write: UnitOfWork
     const row = await versionsRepository.get(d, eventId, v);
     if (!row) throw notFound(`Version ${v} of this event`);
     return row;
-  }
-
-  async function presentWithPermissions(row: EventRow, role: Role, d: Db) {
-    const permissions = presentPermissions(await permissionsRepository.list(d, row.id));
-    return { event: presentEvent(row, role, permissions), etag: eventEtag(row.version, role, permissions) };
   }
 
   return {
@@ -89,7 +81,7 @@ export function createHistoryService(deps: { handle: DbHandle; write: UnitOfWork
         checkPrecondition(event, flags.expectedVersion);
         const target = readSnapshot((await version(ctx.trx, id, v)).data);
         if (!changedFields(toSnapshot(draftFromRow(event)), target).length) {
-          return { ...(await presentWithPermissions(event, role, ctx.trx)), conflicts: [], changed: false };
+          return { ...(await presentWithPermissions(ctx.trx, event, role)), conflicts: [], changed: false };
         }
         const draft = fromSnapshot(target);
         const conflicts = await findConflicts(ctx.trx, actorId, [draft], [id]);
@@ -98,7 +90,7 @@ export function createHistoryService(deps: { handle: DbHandle; write: UnitOfWork
           summary: `rolled back to version ${v}`,
           notify: { type: 'event_rolled_back', message: `${ctx.actor.username} rolled back “${event.title}” to version ${v}` },
         });
-        return { ...(await presentWithPermissions(res?.row ?? event, role, ctx.trx)), conflicts, changed: res !== null };
+        return { ...(await presentWithPermissions(ctx.trx, res?.row ?? event, role)), conflicts, changed: res !== null };
       });
     },
   };

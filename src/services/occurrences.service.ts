@@ -13,6 +13,7 @@ import { draftFromRow } from '../repositories/events.repository.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { checkPrecondition, requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
+import { presentWithPermissions } from './event-view.js';
 import { findConflicts, rejectConflicts } from './conflicts.js';
 import { appendVersion, insertEvent } from './event-writer.js';
 import type { WriteFlags } from './events.service.js';
@@ -104,7 +105,7 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
           notify: { type: 'occurrence_changed', message: `${ctx.actor.username} changed the ${iso(key)} occurrence of “${event.title}”` },
         });
         const row = res?.row ?? event;
-        return { event: presentEvent(row, role, presentPermissions(await permissionsRepository.list(ctx.trx, id))), conflicts };
+        return { event: (await presentWithPermissions(ctx.trx, row, role)).event, conflicts };
       });
     },
 
