@@ -112,6 +112,15 @@ export class OpenApiChecker {
     return best;
   }
 
+  /** A node and its JSON pointer, following a `$ref` to a component (responses, headers). */
+  private deref(node: Json, pointer: string): { node: Json; pointer: string } {
+    for (let i = 0; i < 5 && typeof node?.$ref === 'string'; i++) {
+      pointer = node.$ref as string;
+      node = pointer.slice(2).split('/').reduce((n: Json, k) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], this.doc);
+    }
+    return { node, pointer };
+  }
+
   private validator(pointer: string): ValidateFunction {
     let v = this.cache.get(pointer);
     if (!v) {
@@ -148,10 +157,10 @@ export class OpenApiChecker {
     if (!statusKey) {
       return [...accepted, `${name}: status ${r.status} is not documented (documented: ${Object.keys(responses).join(', ')}) — ${where}, body ${r.body.toString('utf8').slice(0, 200)}`];
     }
-    const resp = responses[statusKey] as Json;
-    const respPointer = `${op.pointer}/responses/${statusKey}`;
+    const { node: resp, pointer: respPointer } = this.deref(responses[statusKey] as Json, `${op.pointer}/responses/${statusKey}`);
     const out: string[] = [...accepted];
-    for (const [header, spec] of Object.entries((resp.headers ?? {}) as Record<string, Json>)) {
+    for (const [header, ref] of Object.entries((resp.headers ?? {}) as Record<string, Json>)) {
+      const { node: spec, pointer: headerPointer } = this.deref(ref, `${respPointer}/headers/${escapePointer(header)}`);
       const value = r.headers[header.toLowerCase()];
       if (value === undefined) {
         if (spec.required) out.push(`${name} ${statusKey}: required header ${header} missing — ${where}`);
@@ -161,7 +170,7 @@ export class OpenApiChecker {
       const raw = Array.isArray(value) ? value[0] : String(value);
       const t = spec.schema.type;
       const typed = t === 'integer' || t === 'number' ? (raw.trim() === '' ? raw : Number(raw)) : raw;
-      const v = this.validator(`${respPointer}/headers/${escapePointer(header)}/schema`);
+      const v = this.validator(`${headerPointer}/schema`);
       if (!v(typed)) out.push(`${name} ${statusKey}: header ${header}: ${JSON.stringify(raw)} ${describeErrors(v)} — ${where}`);
     }
     const content = resp.content as Json | undefined;
