@@ -148,7 +148,8 @@ export class OpenApiChecker {
       });
       if (served || r.status !== 404) return [`${where}: no operation in the OpenAPI document for ${r.method} ${path} (every /api route must be documented)`];
       // No route serves this path: the not-found handler's envelope.
-      return this.checkBody('#/components/schemas/Error404', r, `${where} (unknown route)`);
+      const envelope = ['Error404', 'ErrorResponse'].find((n) => this.doc.components?.schemas?.[n]);
+      return envelope ? this.checkBody(`#/components/schemas/${envelope}`, r, `${where} (unknown route)`) : [];
     }
     const name = `${op.op.operationId ?? '(no operationId)'} ${op.method} ${op.path}`;
     const accepted = r.status < 400 ? this.checkRequest(op, path, r, `${name}: the service accepted a request the document calls invalid —`) : [];
