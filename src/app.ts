@@ -27,6 +27,8 @@ import { notificationsWsRoutes } from './http/routes/notifications-ws.routes.js'
 import { syncRoutes } from './http/routes/sync.routes.js';
 import { UserSchema } from './http/schemas/auth.schemas.js';
 import { ErrorResponse } from './http/schemas/common.schemas.js';
+import { DOCUMENTED_AS } from './http/schemas/documented.js';
+import { errorSchemas } from './http/schemas/responses.js';
 import { EventSchema } from './http/schemas/events.schemas.js';
 
 declare module 'fastify' {
@@ -56,7 +58,8 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    // DOCUMENTED_AS is an annotation for the OpenAPI document (see http/schemas/documented.ts).
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true, keywords: [DOCUMENTED_AS] } },
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
@@ -71,6 +74,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
   });
 
   app.addSchema(ErrorResponse);
+  for (const schema of errorSchemas()) app.addSchema(schema);
   app.addSchema(UserSchema);
   app.addSchema(EventSchema);
   await app.register(principalPlugin);

@@ -3,6 +3,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { createTestDatabase } from './database.js';
+import { checkerFor, enforce } from './openapi-check.js';
 
 export interface TestUser {
   id: number;
@@ -42,6 +43,15 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
   const c = await createContainer(config);
   const app = await buildApp(config, c, opts);
   await app.ready();
+  const checker = checkerFor(app.swagger() as Record<string, unknown>);
+  // Every response through the app is checked against the OpenAPI document it serves.
+  const inject = async (o: InjectOptions): Promise<LightMyRequestResponse> => {
+    const res = await app.inject(o);
+    const url = typeof o.url === 'string' ? o.url : (o.url?.pathname ?? '/');
+    const request = { body: o.payload, contentType: o.headers?.['content-type'] as string | undefined, query: o.query as Record<string, unknown> | undefined };
+    enforce(checker.check({ method: (o.method ?? 'GET').toUpperCase(), url, status: res.statusCode, headers: res.headers, body: res.rawPayload, request }, app.routeList));
+    return res;
+  };
   const t: TestApp = {
     app,
     c,
@@ -54,14 +64,14 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
       return t.url;
     },
     req({ token, headers, ...opts }) {
-      return app.inject({ ...opts, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(headers ?? {}) } });
+      return inject({ ...opts, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(headers ?? {}) } });
     },
     async user(prefix = 'user') {
       const n = ++seq;
       const username = `${prefix}${process.pid}x${n}`;
       const password = `pw-${username}-secret`;
       const email = `${username}@example.com`;
-      const res = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { username, email, password } });
+      const res = await inject({ method: 'POST', url: '/api/auth/register', payload: { username, email, password } });
       if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
       const b = res.json();
       return { id: b.id, username, email, password, access: b.access_token, refresh: b.refresh_token };

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { checkerFor, currentChecker, enforce } from './openapi-check.js';
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -120,7 +121,11 @@ export async function call(base: string, method: string, path: string, token?: s
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
+  const raw = Buffer.from(await res.arrayBuffer());
+  // Every response is checked against the OpenAPI document the instance serves (fetched once).
+  const checker = currentChecker() ?? checkerFor(await (await fetch(`${base}/openapi.json`)).json());
+  enforce(checker.check({ method, url: path, status: res.status, headers: Object.fromEntries(res.headers), body: raw, request: { body } }));
+  const text = raw.toString('utf8');
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
 

@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { validationError } from '../../domain/errors.js';
 import { bearerToken } from '../plugins/auth.plugin.js';
 import { LoginBody, RefreshBody, RegisterBody, RegisterResponse, TokenResponse } from '../schemas/auth.schemas.js';
-import { errors } from '../schemas/common.schemas.js';
+import { empty, FORM_MEDIA, BODY_MEDIA, ok, operation } from '../schemas/responses.js';
+
+/** The refresh token as the bearer token, or none (it is then in the body). */
+const REFRESH_SECURITY: Record<string, string[]>[] = [{ refreshToken: [] }, {}];
 
 /** Public auth routes: register, login, refresh (each with its own per-IP rate limit). */
 export async function publicAuthRoutes(app: FastifyInstance, { c }: { c: Container }) {
@@ -13,7 +17,10 @@ export async function publicAuthRoutes(app: FastifyInstance, { c }: { c: Contain
 
   r.post('/api/auth/register', {
     config: { rateLimit: authLimit },
-    schema: { tags: ['auth'], summary: 'Create an account', body: RegisterBody, response: { 201: RegisterResponse, ...errors(400, 409, 429) } },
+    schema: operation('POST', {
+      operationId: 'register', tags: ['auth'], summary: 'Create an account', access: 'public', body: RegisterBody,
+      success: { 201: ok('The account, signed in', RegisterResponse) }, errors: [409],
+    }),
   }, async (req, reply) => {
     const { user, tokens } = await c.auth.register(req.body, req.ip);
     return reply.status(201).send({ ...user, ...tokens });
@@ -21,12 +28,12 @@ export async function publicAuthRoutes(app: FastifyInstance, { c }: { c: Contain
 
   r.post('/api/auth/login', {
     config: { rateLimit: authLimit },
-    schema: {
-      tags: ['auth'],
-      summary: 'Log in with username or email (JSON or OAuth2 password form)',
-      body: LoginBody,
-      response: { 200: TokenResponse, ...errors(400, 401, 429) },
-    },
+    schema: operation('POST', {
+      operationId: 'login', tags: ['auth'], summary: 'Log in with username or email (JSON or OAuth2 password form)', access: 'public',
+      description: 'JSON or MessagePack `{username | email, password}`, or the OAuth2 password form (`application/x-www-form-urlencoded`, `username` may hold an email).',
+      body: LoginBody, consumes: [...BODY_MEDIA, FORM_MEDIA],
+      success: { 200: ok('Tokens and the user', TokenResponse) }, errors: [{ status: 401, ...ok('Wrong username, email or password', Type.Unsafe({ $ref: 'Error401#' })) }],
+    }),
   }, async (req) => {
     const identifier = req.body.username ?? req.body.email;
     if (!identifier) throw validationError([{ field: 'username', message: 'username or email is required' }]);
@@ -39,12 +46,13 @@ export async function publicAuthRoutes(app: FastifyInstance, { c }: { c: Contain
     preValidation: async (req) => {
       if (req.body === undefined || req.body === null) (req as { body: unknown }).body = {};
     },
-    schema: {
-      tags: ['auth'],
-      summary: 'Exchange a refresh token (Bearer header or body) for a new pair',
-      body: RefreshBody,
-      response: { 200: TokenResponse, ...errors(400, 401, 429) },
-    },
+    schema: operation('POST', {
+      operationId: 'refreshTokens', tags: ['auth'], summary: 'Exchange a refresh token (Bearer header or body) for a new pair',
+      description: 'Send the refresh token as the bearer token (`Authorization: Bearer <refresh token>`) or as `refresh_token` in the body; the body may then be left out. A reused refresh token revokes its session.',
+      access: 'public', security: REFRESH_SECURITY, body: RefreshBody, bodyOptional: true,
+      success: { 200: ok('A new token pair and the user', TokenResponse) },
+      errors: [{ status: 401, ...ok('Invalid, expired, revoked or reused refresh token', Type.Unsafe({ $ref: 'Error401#' })) }],
+    }),
   }, async (req) => {
     const token = bearerToken(req) ?? req.body?.refresh_token;
     if (!token) throw validationError([{ field: 'refresh_token', message: 'refresh token is required (body or Authorization header)' }]);
@@ -55,7 +63,10 @@ export async function publicAuthRoutes(app: FastifyInstance, { c }: { c: Contain
 /** Authenticated auth routes. */
 export async function authRoutes(app: FastifyInstance, { c }: { c: Container }) {
   app.post('/api/auth/logout', {
-    schema: { tags: ['auth'], summary: 'Revoke the current session', security: [{ bearer: [] }], response: { 204: { type: 'null' }, ...errors(401) } },
+    schema: operation('POST', {
+      operationId: 'logout', tags: ['auth'], summary: 'Revoke the current session',
+      success: { 204: empty('Signed out: the session and its refresh token are revoked') },
+    }),
   }, async (req, reply) => {
     await c.auth.logout(req.principal!, req.ip);
     return reply.status(204).send();

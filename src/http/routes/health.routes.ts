@@ -1,12 +1,32 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import type { Container } from '../../container.js';
+import { ok, operation } from '../schemas/responses.js';
+
+const Check = Type.Enum(['ok', 'down', 'not_configured']);
+const Readiness = Type.Object({
+  status: Type.Enum(['ready', 'unavailable']),
+  checks: Type.Object({ database: Check, redis: Check }),
+});
 
 /** Liveness, readiness and Prometheus metrics; never rate-limited, never authenticated. */
 export async function healthRoutes(app: FastifyInstance, { c }: { c: Container }) {
   const noLimit = { rateLimit: false };
-  app.get('/health', { config: noLimit, schema: { tags: ['ops'], summary: 'Process is alive' } }, async () => ({ status: 'ok' }));
+  app.get('/health', {
+    config: noLimit,
+    schema: operation('GET', {
+      operationId: 'getHealth', tags: ['ops'], summary: 'Process is alive', access: 'unlimited',
+      success: { 200: ok('Alive', Type.Object({ status: Type.Literal('ok') })) },
+    }),
+  }, async () => ({ status: 'ok' }));
 
-  app.get('/ready', { config: noLimit, schema: { tags: ['ops'], summary: 'Database (and Redis, when configured) reachable' } }, async (_req, reply) => {
+  app.get('/ready', {
+    config: noLimit,
+    schema: operation('GET', {
+      operationId: 'getReadiness', tags: ['ops'], summary: 'Database (and Redis, when configured) reachable', access: 'unlimited',
+      success: { 200: ok('Ready', Readiness) }, errors: [{ status: 503, ...ok('A dependency is down', Readiness) }],
+    }),
+  }, async (_req, reply) => {
     const database = await c.handle.ping();
     const redis = c.config.redisUrl ? c.bus.healthy() && c.cache.healthy() : null;
     const ready = database && redis !== false;
@@ -16,7 +36,13 @@ export async function healthRoutes(app: FastifyInstance, { c }: { c: Container }
     });
   });
 
-  app.get('/metrics', { config: noLimit, schema: { tags: ['ops'], summary: 'Prometheus metrics' } }, async (_req, reply) => {
+  app.get('/metrics', {
+    config: noLimit,
+    schema: operation('GET', {
+      operationId: 'getMetrics', tags: ['ops'], summary: 'Prometheus metrics', access: 'unlimited',
+      success: { 200: ok('Prometheus text exposition format', Type.String(), { media: ['text/plain'] }) },
+    }),
+  }, async (_req, reply) => {
     reply.header('content-type', app.metrics.registry.contentType);
     return app.metrics.registry.metrics();
   });

@@ -4,8 +4,11 @@ import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { AppError } from '../../domain/errors.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { errors } from '../schemas/common.schemas.js';
+import { empty, ok, operation } from '../schemas/responses.js';
 import { NotificationSocketQuery } from '../schemas/notifications.schemas.js';
+
+/** The access token in the Authorization header or, for browsers, as `?token=`. */
+const SOCKET_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { accessTokenQuery: [] }];
 
 /**
  * `GET /api/notifications/ws`: the live notification socket. The authenticated scope's hook has
@@ -24,18 +27,18 @@ export async function notificationsWsRoutes(app: FastifyInstance, { c }: { c: Co
   r.route({
     method: 'GET',
     url: '/api/notifications/ws',
-    schema: {
-      tags: ['notifications'],
+    schema: operation('GET', {
+      operationId: 'openNotificationSocket', tags: ['notifications'],
       summary: 'WebSocket: each notification as {"type": "notification", "data": {…}}; since=<id> replays what was missed',
       description:
         'Upgrade with `?token=<access token>`. Close codes: 4001 token expired or session revoked, 4008 too slow, ' +
         '4029 too many sockets, 1001 server shutting down. After a replay longer than the cap a ' +
         '`{"type": "replay_truncated", "data": {"last_id"}}` message tells the client to page the rest over REST.',
-      security: [{ bearer: [] }],
+      security: SOCKET_SECURITY,
       querystring: NotificationSocketQuery,
-      response: { 101: Type.Null({ description: 'Switching Protocols: the socket is open' }), ...errors(400, 401, 429) },
-      hide: false,
-    },
+      success: { 101: empty('Switching Protocols: the socket is open') },
+      errors: [{ status: 400, ...ok('Not a WebSocket upgrade, or a bad query', Type.Unsafe({ $ref: 'Error400#' })) }],
+    }),
     handler: async () => {
       throw new AppError('BAD_REQUEST', 'This endpoint needs a WebSocket upgrade');
     },

@@ -5,46 +5,45 @@ import type { Container } from '../../container.js';
 import { parseOccurrenceKey } from '../../services/occurrences.service.js';
 import { ifMatchVersion } from '../etag.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { errors, IdParam } from '../schemas/common.schemas.js';
+import { IdParam } from '../schemas/common.schemas.js';
+import { empty, ok, operation } from '../schemas/responses.js';
 import { ConflictSchema, EventWriteResponse, OccurrenceBody, OccurrenceItem, OccurrenceParams, OccurrenceScopeQuery, WindowQuery } from '../schemas/events.schemas.js';
-
-const security = [{ bearer: [] }];
 
 /** Occurrences of a recurring event: list, cancel one, change one, change this and following. */
 export async function occurrencesRoutes(app: FastifyInstance, { c }: { c: Container }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get('/api/events/:id/occurrences', {
-    schema: {
-      tags: ['occurrences'], summary: 'Occurrences inside a window (≤ 366 days), exceptions applied', security,
-      params: IdParam, querystring: WindowQuery, response: { 200: Type.Object({ items: Type.Array(OccurrenceItem) }), ...errors(400, 401, 404) },
-    },
+    schema: operation('GET', {
+      operationId: 'listOccurrences', tags: ['occurrences'], summary: 'Occurrences inside a window (≤ 366 days), exceptions applied',
+      params: IdParam, querystring: WindowQuery,
+      success: { 200: ok('The occurrences, in start order', Type.Object({ items: Type.Array(OccurrenceItem) })) }, errors: [404],
+    }),
   }, async (req) => c.occurrences.list(principalOf(req).userId, req.params.id, req.query.start_time, req.query.end_time));
 
   r.delete('/api/events/:id/occurrences/:occurrence_start', {
-    schema: {
-      tags: ['occurrences'], summary: 'Cancel one occurrence (editor or owner)', security,
-      params: OccurrenceParams, response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 412) },
-    },
+    schema: operation('DELETE', {
+      operationId: 'cancelOccurrence', tags: ['occurrences'], summary: 'Cancel one occurrence (editor or owner)',
+      params: OccurrenceParams, success: { 204: empty('Cancelled') }, errors: [403, 404, 412],
+    }),
   }, async (req, reply) => {
     await c.occurrences.cancel(principalOf(req).userId, req.params.id, parseOccurrenceKey(req.params.occurrence_start), { ip: req.ip, expectedVersion: ifMatchVersion(req) });
     return reply.status(204).send(null);
   });
 
   r.put('/api/events/:id/occurrences/:occurrence_start', {
-    schema: {
-      tags: ['occurrences'],
+    schema: operation('PUT', {
+      operationId: 'changeOccurrence', tags: ['occurrences'],
       summary: 'Change one occurrence (scope=this, returns the series) or split the series there (scope=following, returns {original, following})',
-      security,
       params: OccurrenceParams, querystring: OccurrenceScopeQuery, body: OccurrenceBody,
-      response: {
-        200: Type.Union([
+      success: {
+        200: ok('scope=this: the series with the changed occurrence; scope=following: both halves', Type.Union([
           EventWriteResponse,
           Type.Object({ original: Type.Ref('Event'), following: Type.Ref('Event'), conflicts: Type.Array(ConflictSchema) }),
-        ]),
-        ...errors(400, 401, 403, 404, 409, 412),
+        ])),
       },
-    },
+      errors: [403, 404, 409, 412],
+    }),
   }, async (req) => {
     const actor = principalOf(req).userId;
     const key = parseOccurrenceKey(req.params.occurrence_start);

@@ -1,4 +1,7 @@
 import { Type } from 'typebox';
+import { Defaulted } from './common.schemas.js';
+import { documentedAs } from './documented.js';
+import { PatternSchema, RecurrencePatternInput } from './recurrence.schemas.js';
 
 const nullableString = (max: number) => Type.Union([Type.String({ maxLength: max }), Type.Null()]);
 
@@ -11,8 +14,12 @@ const writable = {
   end_time: Type.String({ format: 'date-time', maxLength: 40, description: 'RFC 3339 with offset; after start_time' }),
   timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone (default UTC)' })),
   is_recurring: Type.Optional(Type.Boolean()),
+  // Validated by the domain (parsePattern names each bad key), documented exactly.
   recurrence_pattern: Type.Optional(
-    Type.Union([Type.Object({}, { additionalProperties: true, description: '{rrule} or {frequency, interval, by_weekday, by_month_day, count, until}' }), Type.Null()]),
+    documentedAs(
+      Type.Union([Type.Object({}, { additionalProperties: true, description: '{rrule} or {frequency, interval, by_weekday, by_month_day, count, until}' }), Type.Null()]),
+      Type.Union([RecurrencePatternInput, Type.Null()], { description: 'null (or absent) for a single event' }),
+    ),
   ),
 };
 
@@ -49,15 +56,7 @@ export const OccurrenceBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const PatternSchema = Type.Object({
-  rrule: Type.String(),
-  frequency: Type.String(),
-  interval: Type.Integer(),
-  by_weekday: Type.Union([Type.Array(Type.String()), Type.Null()]),
-  by_month_day: Type.Union([Type.Array(Type.Integer()), Type.Null()]),
-  count: Type.Union([Type.Integer(), Type.Null()]),
-  until: Type.Union([Type.String(), Type.Null()]),
-});
+export { PatternSchema };
 
 export const PermissionSchema = Type.Object({ user_id: Type.Integer(), username: Type.String(), role: Type.String() });
 
@@ -106,15 +105,15 @@ export const OccurrenceItem = Type.Object({
 
 export const EventListQuery = Type.Object(
   {
-    skip: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    skip: Defaulted(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'items to skip' })),
+    limit: Defaulted(Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'page size' })),
     start_time: Type.Optional(Type.String({ maxLength: 40 })),
     end_time: Type.Optional(Type.String({ maxLength: 40 })),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     role: Type.Optional(Type.String({ maxLength: 16 })),
     is_recurring: Type.Optional(Type.Boolean()),
-    sort: Type.Union([Type.Literal('start_time'), Type.Literal('-start_time'), Type.Literal('updated_at'), Type.Literal('-updated_at')], { default: 'start_time' }),
-    expand: Type.Boolean({ default: false }),
+    sort: Defaulted(Type.Union([Type.Literal('start_time'), Type.Literal('-start_time'), Type.Literal('updated_at'), Type.Literal('-updated_at')], { default: 'start_time' })),
+    expand: Defaulted(Type.Boolean({ default: false, description: 'one item per occurrence inside the window (start_time and end_time required, ≤ 366 days)' })),
   },
   { additionalProperties: false },
 );
@@ -142,7 +141,7 @@ export const WindowQuery = Type.Object(
 );
 
 export const CheckConflictsQuery = Type.Object(
-  { check_conflicts: Type.Boolean({ default: true }) },
+  { check_conflicts: Defaulted(Type.Boolean({ default: true, description: 'false: write even when the event overlaps others (the overlaps are still returned)' })) },
   { additionalProperties: false },
 );
 
@@ -154,7 +153,10 @@ export const OccurrenceParams = Type.Object(
 );
 
 export const OccurrenceScopeQuery = Type.Object(
-  { scope: Type.Union([Type.Literal('this'), Type.Literal('following')], { default: 'this' }), check_conflicts: Type.Boolean({ default: true }) },
+  {
+    scope: Defaulted(Type.Union([Type.Literal('this'), Type.Literal('following')], { default: 'this', description: 'this: change one occurrence; following: split the series here' })),
+    check_conflicts: Defaulted(Type.Boolean({ default: true, description: 'false: write even when it overlaps other events' })),
+  },
   { additionalProperties: false },
 );
 

@@ -1,0 +1,58 @@
+import { Type } from 'typebox';
+import { FREQUENCIES, MAX_COUNT, MAX_INTERVAL, WEEKDAYS } from '../../domain/recurrence-rule.js';
+
+/*
+ * `recurrence_pattern` as clients send it (two forms, validated by domain/recurrence-pattern.ts)
+ * and as the API returns it. Enums and ranges come from the domain's own constants.
+ */
+
+const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T, description?: string) =>
+  Type.Union([t, Type.Null()], description ? { description } : {});
+
+// Input is case-insensitive: upper and lower case are documented, responses use upper case.
+const anyCase = <T extends string>(values: readonly T[]) => values.flatMap((v) => [v, v.toLowerCase() as Lowercase<T>]);
+const Frequency = Type.Enum(anyCase(FREQUENCIES), { description: 'case-insensitive' });
+const Weekday = Type.Enum(anyCase(WEEKDAYS), { description: 'case-insensitive' });
+const MonthDay = Type.Integer({ minimum: -31, maximum: 31, not: { enum: [0] }, description: '1..31, or -31..-1 counted from the month end' });
+const Interval = Type.Integer({ minimum: 1, maximum: MAX_INTERVAL });
+const Count = Type.Integer({ minimum: 1, maximum: MAX_COUNT });
+
+/** The structured keys; null (or an empty list) means "not set". */
+const structured = {
+  interval: Type.Optional(nullable(Interval, 'default 1')),
+  by_weekday: Type.Optional(nullable(Type.Array(Weekday, { maxItems: 7, uniqueItems: true }))),
+  by_month_day: Type.Optional(nullable(Type.Array(MonthDay, { maxItems: 31, uniqueItems: true }))),
+  count: Type.Optional(nullable(Count, 'number of occurrences; not with until')),
+  until: Type.Optional(nullable(Type.String({ format: 'date-time' }), 'last possible start (RFC 3339); not with count')),
+};
+
+/** `{rrule}`: an RFC 5545 RRULE; structured keys may accompany it and must then agree with it (so a returned pattern can be sent back). */
+export const RecurrenceRuleInput = Type.Object(
+  {
+    rrule: Type.String({ minLength: 1, description: 'RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10 (an RRULE: prefix is allowed); DAILY or coarser, no BYDAY ordinals' }),
+    frequency: Type.Optional(Frequency),
+    ...structured,
+  },
+  { additionalProperties: false, title: 'RecurrenceRuleInput' },
+);
+
+/** The structured form: frequency plus optional interval, weekdays, month days, and count or until. */
+export const RecurrenceStructuredInput = Type.Object(
+  { rrule: Type.Optional(Type.Null()), frequency: Frequency, ...structured },
+  { additionalProperties: false, title: 'RecurrenceStructuredInput' },
+);
+
+export const RecurrencePatternInput = Type.Union([RecurrenceRuleInput, RecurrenceStructuredInput], {
+  description: 'Either {rrule} or the structured form {frequency, interval, by_weekday, by_month_day, count, until}; both together must agree',
+});
+
+/** As returned: the canonical rule plus every part, unset parts null. */
+export const PatternSchema = Type.Object({
+  rrule: Type.String({ description: 'canonical RRULE' }),
+  frequency: Type.Enum(FREQUENCIES),
+  interval: Interval,
+  by_weekday: nullable(Type.Array(Type.Enum(WEEKDAYS))),
+  by_month_day: nullable(Type.Array(MonthDay)),
+  count: nullable(Count),
+  until: nullable(Type.String({ format: 'date-time' })),
+});
