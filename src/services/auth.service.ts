@@ -4,6 +4,7 @@ import type { DbHandle } from '../db/connection.js';
 import type { UserRow } from '../db/types.js';
 import { AppError, unauthorized, type AuditOutcome } from '../domain/errors.js';
 import { iso } from '../domain/time.js';
+import { presentUser } from '../presenters/user.presenter.js';
 import { auditRepository } from '../repositories/audit.repository.js';
 import { sessionsRepository } from '../repositories/sessions.repository.js';
 import { usersRepository } from '../repositories/users.repository.js';
@@ -11,13 +12,6 @@ import { createLoginThrottle } from './login-throttle.js';
 
 /** A refresh token presented again this soon after its rotation (a retry, a second tab) gets the current pair. */
 export const REFRESH_RETRY_GRACE_MS = 10_000;
-
-export interface PublicUser {
-  id: number;
-  username: string;
-  email: string;
-  created_at: string;
-}
 
 export interface TokenPair {
   access_token: string;
@@ -37,11 +31,6 @@ export interface SessionChecker {
   forget(sessionId: string): Promise<void>;
   /** Of the given ids, the sessions no longer live (always read from the database). */
   inactive(ids: string[]): Promise<string[]>;
-}
-
-/** The user as the API shows it: never the password hash. */
-export function presentUser(u: UserRow): PublicUser {
-  return { id: u.id, username: u.username, email: u.email, created_at: iso(u.created_at) };
 }
 
 // OWASP's argon2id baseline (19 MiB, t=2, p=1).
