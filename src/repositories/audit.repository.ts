@@ -1,8 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { AuditRow, Database } from '../db/types.js';
+import type { AuditRow, Db } from '../db/types.js';
 import type { AuditOutcome } from '../domain/errors.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface AuditEntry {
   user_id: number | null;

@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, NewSession, SessionRow } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db, NewSession, SessionRow } from '../db/types.js';
 
 export const sessionsRepository = {
   async insert(db: Db, row: NewSession): Promise<void> {

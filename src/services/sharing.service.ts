@@ -15,9 +15,6 @@ export interface ShareEntry {
   role: string;
 }
 
-/** Most users one share request may name. */
-export const MAX_SHARE = 100;
-
 /** The role of each entry; 400 naming every bad entry (unknown role, OWNER, yourself, listed twice). */
 function checkEntries(actorId: number, entries: ShareEntry[]): Role[] {
   const errors: { field: string; message: string }[] = [];
