@@ -21,7 +21,7 @@ function exitOf(env: Record<string, string>): Promise<{ code: number | null; std
 }
 
 describe('files of the embedded mode', () => {
-  it('creates the data folder 0700 and the database, its WAL and shared-memory files 0600', async () => {
+  it('creates the data folder 0700 and the database, its WAL and shared-memory files 0600', { timeout: 90_000 }, async () => {
     const dir = join(root, 'data');
     const app = new Instance(await freePort(), embedded(dir));
     await app.start();
@@ -38,7 +38,7 @@ describe('files of the embedded mode', () => {
     }
   });
 
-  it('refuses a JWT secret shorter than 32 bytes, from the file or JWT_SECRET, naming it', async () => {
+  it('refuses a JWT secret shorter than 32 bytes, from the file or JWT_SECRET, naming it', { timeout: 90_000 }, async () => {
     const dir = join(root, 'short');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dir, { mode: 0o700 });
