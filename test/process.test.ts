@@ -20,7 +20,8 @@ function exitOf(env: Record<string, string>): Promise<{ code: number | null; std
 }
 
 describe('the server process', () => {
-  it('refuses to start on a bad setting, with one line naming the variable', async () => {
+  // Five process starts: generous on a loaded two-core CI machine (each start is ~1–7 s there).
+  it('refuses to start on a bad setting, with one line naming the variable', { timeout: 120_000 }, async () => {
     for (const [name, value] of [['PORT', 'eighty'], ['RATE_LIMIT_USER_PER_MINUTE', '0'], ['LOG_LEVEL', 'loud'], ['REDIS_URL', 'http://x'], ['TRUST_PROXY', 'maybe']]) {
       const { code, stderr } = await exitOf({ [name]: value });
       expect(code, name).toBe(2);

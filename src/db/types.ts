@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { NotificationType } from '../domain/notification.js';
 import type { Role } from '../domain/roles.js';
 
@@ -24,6 +24,9 @@ export interface SessionsTable {
   expires_at: number;
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** The refresh token id this session rotated away from last, and when: a retry within the grace gets the current pair. */
+  previous_jti: ColumnType<string | null, string | null | undefined, string | null>;
+  rotated_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface EventsTable {
@@ -44,6 +47,8 @@ export interface EventsTable {
   updated_at: number;
   version: number;
   deleted_at: number | null;
+  /** Title, description and location folded for search (lower case, no accents); see domain/search-text.ts. */
+  search_text: ColumnType<string, string | undefined, string>;
 }
 
 export interface EventPermissionsTable {
@@ -117,6 +122,7 @@ export type Db = Kysely<Database> | Transaction<Database>;
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
+export type NewSession = Insertable<SessionsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type EventUpdate = Updateable<EventsTable>;

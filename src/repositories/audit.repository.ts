@@ -1,10 +1,11 @@
 import type { AuditRow, Db } from '../db/types.js';
+import type { AuditOutcome } from '../domain/errors.js';
 
 export interface AuditEntry {
   user_id: number | null;
   action: string;
   ip: string | null;
-  outcome: 'success' | 'failure';
+  outcome: AuditOutcome;
   event_id?: number | null;
   details?: Record<string, unknown>;
 }

@@ -3,11 +3,13 @@ import type { Db, EventRow, EventUpdate, EventWithRole, NewEvent } from '../db/t
 import { toSeries, type EventDraft } from '../domain/event-draft.js';
 import { seriesEnd, type OccurrenceException } from '../domain/recurrence-expand.js';
 import type { Role } from '../domain/roles.js';
+import { eventSearchText } from '../domain/search-text.js';
 
 export interface EventListFilter {
   userId: number;
   windowStart?: number;
   windowEnd?: number;
+  /** Already folded with foldForSearch. */
   q?: string;
   role?: Role;
   isRecurring?: boolean;
@@ -41,6 +43,7 @@ export function draftColumns(d: EventDraft) {
     is_recurring: d.rrule ? 1 : 0,
     rrule: d.rrule,
     exceptions: JSON.stringify(d.exceptions),
+    search_text: eventSearchText(d.title, d.description, d.location),
   };
 }
 
@@ -83,14 +86,9 @@ export const eventsRepository = {
     if (f.isRecurring !== undefined) q = q.where('e.is_recurring', '=', f.isRecurring ? 1 : 0);
     if (f.excludeIds?.length) q = q.where('e.id', 'not in', f.excludeIds);
     if (f.q) {
-      const pattern = `%${escapeLike(f.q.toLowerCase())}%`;
-      q = q.where((eb) =>
-        eb.or([
-          eb(sql`lower(e.title)`, 'like', sql`${pattern} escape '\\'`),
-          eb(sql`lower(e.description)`, 'like', sql`${pattern} escape '\\'`),
-          eb(sql`lower(e.location)`, 'like', sql`${pattern} escape '\\'`),
-        ]),
-      );
+      // search_text is folded on write (domain/search-text.ts); the caller folds the query the same way.
+      const pattern = `%${escapeLike(f.q)}%`;
+      q = q.where(sql`e.search_text`, 'like', sql`${pattern} escape '\\'`);
     }
     return q.orderBy('e.start_time').orderBy('e.id').execute() as Promise<EventWithRole[]>;
   },

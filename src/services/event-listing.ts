@@ -2,6 +2,7 @@ import type { DbHandle } from '../db/connection.js';
 import type { EventRow, EventWithRole } from '../db/types.js';
 import { validationError } from '../domain/errors.js';
 import { expandOccurrences, type Occurrence } from '../domain/recurrence-expand.js';
+import { foldForSearch } from '../domain/search-text.js';
 import { MAX_EXPANDED, MAX_SPAN_MS } from '../domain/limits.js';
 import { toSeries } from '../domain/event-draft.js';
 import { parseWindow } from '../domain/event-window.js';
@@ -48,7 +49,7 @@ export function createEventListing(handle: DbHandle, rc: ReadCache) {
     async load(actorId: number, q: ListQuery) {
       const { ws, we } = parseWindow(q.start_time, q.end_time, q.expand, q.expand ? MAX_SPAN_MS : null);
       const rows = await eventsRepository.listForUser(db, {
-        userId: actorId, windowStart: ws, windowEnd: we, q: q.q, role: q.role, isRecurring: q.is_recurring,
+        userId: actorId, windowStart: ws, windowEnd: we, q: q.q === undefined ? undefined : foldForSearch(q.q), role: q.role, isRecurring: q.is_recurring,
       });
       const desc = q.sort.startsWith('-');
       const byUpdated = q.sort.endsWith('updated_at');

@@ -2,7 +2,7 @@ import type { DbHandle } from '../db/connection.js';
 import type { EventRow } from '../db/types.js';
 import { AppError, conflict, notFound } from '../domain/errors.js';
 import { applyInput, fromSnapshot, type EventDraft, type EventInput } from '../domain/event-draft.js';
-import { threeWayMerge } from '../domain/event-merge.js';
+import { fieldsChangedByOthers, threeWayMerge } from '../domain/event-merge.js';
 import { parseWindow } from '../domain/event-window.js';
 import { MAX_SPAN_MS } from '../domain/limits.js';
 import { draftColumns, draftFromRow, eventsRepository } from '../repositories/events.repository.js';
@@ -55,7 +55,8 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
       if (!base || base_version > event.version) {
         throw new AppError('VALIDATION_ERROR', 'base_version is not a version of this event', { errors: [{ field: 'base_version', message: 'unknown version' }] });
       }
-      effective = threeWayMerge(JSON.parse(base.data), draftFromRow(event), fields);
+      const steps = await versionsRepository.between(ctx.trx, id, base_version, event.version);
+      effective = threeWayMerge(JSON.parse(base.data), draftFromRow(event), fields, fieldsChangedByOthers(steps, ctx.actor.id));
     }
     const current = draftFromRow(event);
     const next = applyInput(current, effective);
@@ -125,17 +126,22 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
       });
     },
 
-    /** Restores a deleted event (owner): appends a version equal to the last one. */
-    async restore(actorId: number, id: number, ip: string | null) {
-      return write(actorId, { lockUsers: [actorId], lockEvent: id, audit: { action: 'event.restore', ip, eventId: id } }, async (ctx) => {
+    /**
+     * Restores a deleted event (owner): appends a version equal to the last one. Its slot may have
+     * been booked meanwhile, so it is conflict-checked like a create (409 unless checkConflicts is off).
+     */
+    async restore(actorId: number, id: number, flags: WriteFlags) {
+      return write(actorId, { lockUsers: [actorId], lockEvent: id, audit: { action: 'event.restore', ip: flags.ip, eventId: id } }, async (ctx) => {
         const { event, role } = await requireRole(ctx.trx, id, actorId, 'OWNER', { allowDeleted: true });
         if (event.deleted_at === null) throw conflict('The event is not deleted');
+        const conflicts = await findConflicts(ctx.trx, actorId, [draftFromRow(event)], [id]);
+        rejectConflicts(conflicts, flags.checkConflicts);
         const res = await appendVersion(ctx, event, draftFromRow(event), 'restored', {
           summary: 'restored the event',
           extra: { deleted_at: null },
           notify: { type: 'event_restored', message: `${ctx.actor.username} restored “${event.title}”` },
         });
-        return presentWithPermissions(ctx.trx, res!.row, role);
+        return { ...(await presentWithPermissions(ctx.trx, res!.row, role)), conflicts };
       });
     },
 

@@ -87,6 +87,7 @@ export async function eventsRoutes(app: FastifyInstance, { c }: { c: Container }
     r.route({
       method,
       url: '/api/events/:id',
+      config: { eventRole: 'EDITOR' },
       schema: operation(method, {
         // PUT is the same partial update as PATCH (kept for older clients).
         operationId: method === 'PATCH' ? 'updateEvent' : 'updateEventPut',
@@ -105,6 +106,7 @@ export async function eventsRoutes(app: FastifyInstance, { c }: { c: Container }
   }
 
   r.delete('/api/events/:id', {
+    config: { eventRole: 'OWNER' },
     schema: operation('DELETE', {
       operationId: 'deleteEvent', tags: ['events'], summary: 'Delete (owner); history is kept', params: IdParam,
       success: { 204: empty('Deleted') }, errors: [403, 404, 412],
@@ -115,12 +117,14 @@ export async function eventsRoutes(app: FastifyInstance, { c }: { c: Container }
   });
 
   r.post('/api/events/:id/restore', {
+    config: { eventRole: 'OWNER' },
     schema: operation('POST', {
-      operationId: 'restoreEvent', tags: ['events'], summary: 'Restore a deleted event (owner)', params: IdParam,
-      success: { 200: ok('The restored event', Type.Ref('Event'), { headers: ETAG }) }, errors: [403, 404, 409],
+      operationId: 'restoreEvent', tags: ['events'], summary: 'Restore a deleted event (owner); conflict-checked like a create',
+      params: IdParam, querystring: CheckConflictsQuery,
+      success: { 200: ok('The restored event and the events it overlaps', EventWriteResponse, { headers: ETAG }) }, errors: [403, 404, 409],
     }),
   }, async (req, reply) => {
-    const out = await c.events.restore(principalOf(req).userId, req.params.id, req.ip);
-    return reply.header('etag', out.etag).send(out.event);
+    const out = await c.events.restore(principalOf(req).userId, req.params.id, { checkConflicts: req.query.check_conflicts, ip: req.ip });
+    return reply.header('etag', out.etag).send({ ...out.event, conflicts: out.conflicts });
   });
 }

@@ -1,6 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Container } from '../../container.js';
+import { unauthorized } from '../../domain/errors.js';
+import { bearerToken } from '../plugins/auth.plugin.js';
 import { ok, operation } from '../schemas/responses.js';
 
 const Check = Type.Enum(['ok', 'down', 'not_configured']);
@@ -9,7 +12,14 @@ const Readiness = Type.Object({
   checks: Type.Object({ database: Check, redis: Check }),
 });
 
-/** Liveness, readiness and Prometheus metrics; never rate-limited, never authenticated. */
+/** Whether the request carries the configured metrics token (compared in constant time). */
+function hasMetricsToken(request: FastifyRequest, expected: string): boolean {
+  const given = Buffer.from(bearerToken(request) ?? '');
+  const want = Buffer.from(expected);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/** Liveness, readiness and Prometheus metrics; never rate-limited; metrics guarded by METRICS_TOKEN when set. */
 export async function healthRoutes(app: FastifyInstance, { c }: { c: Container }) {
   const noLimit = { rateLimit: false };
   app.get('/health', {
@@ -39,10 +49,13 @@ export async function healthRoutes(app: FastifyInstance, { c }: { c: Container }
   app.get('/metrics', {
     config: noLimit,
     schema: operation('GET', {
-      operationId: 'getMetrics', tags: ['ops'], summary: 'Prometheus metrics', access: 'unlimited',
+      operationId: 'getMetrics', tags: ['ops'], summary: 'Prometheus metrics (Bearer METRICS_TOKEN when configured)', access: 'unlimited',
       success: { 200: ok('Prometheus text exposition format', Type.String(), { media: ['text/plain'] }) },
+      errors: [401],
     }),
-  }, async (_req, reply) => {
+  }, async (req, reply) => {
+    const token = c.config.metricsToken;
+    if (token && !hasMetricsToken(req, token)) throw unauthorized('Metrics need the metrics token');
     reply.header('content-type', app.metrics.registry.contentType);
     return app.metrics.registry.metrics();
   });

@@ -12,6 +12,7 @@ export async function sharingRoutes(app: FastifyInstance, { c }: { c: Container 
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post('/api/events/:id/share', {
+    config: { eventRole: 'OWNER' },
     schema: operation('POST', {
       operationId: 'shareEvent', tags: ['sharing'], summary: 'Share with users as EDITOR or VIEWER (owner only); returns the permission list',
       params: IdParam, body: ShareBody, success: { 200: ok('Everyone with a role on the event, owner first', PermissionList) }, errors: [403, 404, 409],
@@ -29,6 +30,7 @@ export async function sharingRoutes(app: FastifyInstance, { c }: { c: Container 
   }, async (req) => c.sharing.list(principalOf(req).userId, req.params.id));
 
   r.put('/api/events/:id/permissions/:userId', {
+    config: { eventRole: 'OWNER' },
     schema: operation('PUT', {
       operationId: 'setEventRole', tags: ['sharing'], summary: 'Change a role (owner only); role OWNER transfers ownership',
       params: PermissionParams, body: RoleBody, success: { 200: ok('The permission list', PermissionList) }, errors: [403, 404, 409],
