@@ -14,6 +14,7 @@ import { errorsPlugin } from './http/plugins/errors.plugin.js';
 import { metricsPlugin } from './http/plugins/metrics.plugin.js';
 import { msgpackPlugin } from './http/plugins/msgpack.plugin.js';
 import { swaggerPlugin } from './http/plugins/swagger.plugin.js';
+import { clientErrorHandler, guardWire } from './http/plugins/wire-errors.js';
 import { authRoutes, publicAuthRoutes } from './http/routes/auth.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { usersRoutes } from './http/routes/users.routes.js';
@@ -61,7 +62,10 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    clientErrorHandler,
+    http: { requireHostHeader: false },
   });
+  guardWire(app);
 
   // Every route as registered, so a test can check that OpenAPI documents each one.
   const routeList: { method: string; url: string }[] = [];

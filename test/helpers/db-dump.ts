@@ -1,0 +1,27 @@
+import { sql } from 'kysely';
+import type { DbHandle } from '../../src/db/connection.js';
+
+/** Every row of every table (except the excluded ones), each table's rows in a stable order, as text. */
+export async function dumpDatabase(handle: DbHandle, exclude: string[] = []): Promise<Record<string, string[]>> {
+  const tables = handle.dialect === 'postgres'
+    ? (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(handle.db)).rows
+    : (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(handle.db)).rows;
+  const out: Record<string, string[]> = {};
+  for (const { name } of tables.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (exclude.includes(name)) continue;
+    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(handle.db)).rows;
+    out[name] = rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).sort();
+  }
+  return out;
+}
+
+/** The tables whose content differs between two dumps, with a count of rows added and removed. */
+export function diffDumps(a: Record<string, string[]>, b: Record<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const t of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = new Set(a[t] ?? []), y = new Set(b[t] ?? []);
+    const added = [...y].filter((r) => !x.has(r)), removed = [...x].filter((r) => !y.has(r));
+    if (added.length || removed.length) out.push(`${t}: +${added.length} -${removed.length} ${(added[0] ?? removed[0]).slice(0, 300)}`);
+  }
+  return out;
+}
