@@ -71,8 +71,10 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 function openPostgres(url: string): DbHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // A dropped idle connection must not crash the process.
+  // A dropped idle connection must not crash the process, nor one dropped while checked out (the
+  // database going away mid-query): the query fails, the request answers 503, the pool reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

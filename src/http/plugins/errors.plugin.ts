@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type FieldError } from '../../domain/errors.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { safeError } from './safe-error.js';
 
 interface AjvIssue {
@@ -91,6 +92,10 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const code = CLIENT_CODES[status] ?? 'BAD_REQUEST';
       return sendAppError(reply, new AppError(code, code === 'BAD_REQUEST' ? 'Malformed request' : code === 'NOT_FOUND' ? 'Not found' : 'Request refused'));
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ error: safeError(error), reqId: request.id }, 'database unavailable');
+      return sendAppError(reply.header('retry-after', '5'), new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly'));
     }
     request.log.error({ error: safeError(error), reqId: request.id }, 'unhandled error');
     return reply.status(500).send({ detail: { code: 'INTERNAL_ERROR', message: 'Internal server error', request_id: request.id } });
