@@ -10,7 +10,11 @@ import { AppError } from './domain/errors.js';
 import { rateLimitStore } from './adapters/rate-limit-store.js';
 import { iso } from './domain/time.js';
 import { principalPlugin, requireAuth } from './http/plugins/auth.plugin.js';
-import { errorsPlugin } from './http/plugins/errors.plugin.js';
+import { errorsPlugin, sendAppError } from './http/plugins/errors.plugin.js';
+import { inputGuardPlugin } from './http/plugins/input-guard.plugin.js';
+import { eventRoleGate } from './http/plugins/event-role.plugin.js';
+import { clientKey } from './http/client-key.js';
+import { earlyStopValidator } from './http/validator.js';
 import { metricsPlugin } from './http/plugins/metrics.plugin.js';
 import { msgpackPlugin } from './http/plugins/msgpack.plugin.js';
 import { swaggerPlugin } from './http/plugins/swagger.plugin.js';
@@ -42,6 +46,17 @@ function redactUrl(url: string): string {
 }
 
 /**
+ * TRUST_PROXY as Fastify wants it. A hop count becomes a function trusting the socket peer and the
+ * next n−1 X-Forwarded-For entries from the right (Fastify itself fails closed on a bare number),
+ * so the client IP is the address the nearest untrusted hop presented, never the leftmost entry a
+ * client can write itself. A list is compiled by Fastify's proxy-addr (addresses and CIDRs).
+ */
+function trustProxyOption(tp: Config['trustProxy']): false | string[] | ((addr: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return tp > 0 ? (_addr, hop) => hop < tp : false;
+  return tp;
+}
+
+/**
  * Builds the Fastify app for a configuration and a wired container; never listens.
  * Public and authenticated routes live in separate encapsulated scopes.
  */
@@ -56,8 +71,11 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
       },
     },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    schemaController: { compilersFactory: { buildValidator: earlyStopValidator() as never } },
+    // A URL the router cannot decode gets the envelope, not Fastify's own error shape.
+    frameworkErrors: (_err, _req, reply) => sendAppError(reply, new AppError('BAD_REQUEST', 'Malformed URL or percent-encoding')),
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
@@ -79,6 +97,9 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
   app.addSchema(EventSchema);
   await app.register(principalPlugin);
   await app.register(errorsPlugin);
+  // Order of checks on event-scoped routes: authentication (onRequest), role, then body and query.
+  app.addHook('preValidation', eventRoleGate(c.access));
+  await app.register(inputGuardPlugin);
   await app.register(msgpackPlugin);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
   await app.register(helmet, { global: true });
@@ -101,7 +122,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     timeWindow: 60_000,
     hook: 'preValidation',
     store: rateLimitStore(c.rateLimit),
-    keyGenerator: (req) => (req.principal ? `u:${req.principal.userId}` : `ip:${req.ip}`),
+    keyGenerator: (req) => (req.principal ? `u:${req.principal.userId}` : `ip:${clientKey(req.ip)}`),
     errorResponseBuilder: (_req, ctx) =>
       new AppError('RATE_LIMIT_EXCEEDED', `Rate limit exceeded, retry in ${ctx.after}`, { reset_at: iso(Date.now() + ctx.ttl) }),
   });
@@ -112,7 +133,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
   });
 
   await app.register(async (priv) => {
-    priv.addHook('onRequest', requireAuth(c.auth, app.rateLimit({ keyGenerator: (req) => `anon:${req.ip}` })));
+    priv.addHook('onRequest', requireAuth(c.auth, app.rateLimit({ keyGenerator: (req) => `anon:${clientKey(req.ip)}` })));
     await priv.register(authRoutes, { c });
     await priv.register(usersRoutes, { c });
     await priv.register(eventsRoutes, { c });

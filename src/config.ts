@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 /** Everything the process is configured with; read once from the environment and frozen. */
@@ -14,12 +15,20 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   rateLimitAuthPerMinute: number;
   rateLimitUserPerMinute: number;
-  trustProxy: boolean;
+  /** Fastify's `trustProxy`: false, a number of trusted hops, or a list of proxy addresses/CIDRs. */
+  trustProxy: false | number | string[];
   corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   cacheEnabled: boolean;
+  /** A login session ends this long after login, whatever its refreshes. */
+  sessionMaxAgeSeconds: number;
+  /** When set, `/metrics` needs `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
 }
+
+/** Shortest signing secret accepted (HS256 wants at least 256 bits). */
+export const MIN_SECRET_BYTES = 32;
 
 /** A configuration value that cannot be used; the message names the variable. */
 export class ConfigError extends Error {}
@@ -59,11 +68,55 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
   return raw.trim();
 }
 
+/** Creates the data folder readable by the service's user only (and tightens an existing one). */
+export function ensureDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+}
+
+/**
+ * `TRUST_PROXY`: false (default), true (= 1 hop), a number of trusted hops, or a comma-separated
+ * list of proxy addresses or CIDRs. Never Fastify's `true`, which trusts every hop and so takes the
+ * client's own leftmost X-Forwarded-For entry.
+ */
+function trustProxy(env: NodeJS.ProcessEnv): Config['trustProxy'] {
+  const raw = env.TRUST_PROXY?.trim() ?? '';
+  const v = raw.toLowerCase();
+  if (v === '' || ['0', 'false', 'no', 'off'].includes(v)) return false;
+  if (['true', 'yes', 'on'].includes(v)) return 1;
+  if (/^\d+$/.test(v)) {
+    const n = Number(v);
+    if (n > 32) throw new ConfigError(`TRUST_PROXY must be at most 32 hops, got ${n}`);
+    return n;
+  }
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of list) {
+    if (!isAddressOrCidr(entry)) throw new ConfigError(`TRUST_PROXY must be true/false, a number of hops or a list of addresses/CIDRs, got "${entry}"`);
+  }
+  return list;
+}
+
+function isAddressOrCidr(s: string): boolean {
+  const [addr, bits, more] = s.split('/');
+  if (more !== undefined) return false;
+  const v = isIP(addr);
+  if (!v) return false;
+  if (bits === undefined) return true;
+  if (!/^\d+$/.test(bits)) return false;
+  return Number(bits) <= (v === 4 ? 32 : 128);
+}
+
 /** Reads the generated secret from the data folder, creating it on first start (embedded mode only). */
 function embeddedSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+      throw new ConfigError(`the JWT secret file ${file} must hold at least ${MIN_SECRET_BYTES} bytes (delete it to generate a new one, or set JWT_SECRET)`);
+    }
+    return secret;
+  }
+  ensureDataDir(dataDir);
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
   return secret;
@@ -78,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
   let jwtSecret = env.JWT_SECRET?.trim() ?? '';
-  if (jwtSecret && jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  if (jwtSecret && Buffer.byteLength(jwtSecret) < MIN_SECRET_BYTES) throw new ConfigError(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
   if (!jwtSecret) {
     if (databaseUrl) throw new ConfigError('JWT_SECRET is required when DATABASE_URL is set');
     jwtSecret = embeddedSecret(dataDir);
@@ -106,10 +159,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 1_209_600, 60, 31_536_000),
     rateLimitAuthPerMinute: int(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 5, 1, 1_000_000),
     rateLimitUserPerMinute: int(env, 'RATE_LIMIT_USER_PER_MINUTE', 100, 1, 1_000_000),
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     corsOrigins,
     logLevel,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     cacheEnabled: bool(env, 'CACHE_ENABLED', true),
+    sessionMaxAgeSeconds: int(env, 'SESSION_MAX_AGE_SECONDS', 2_592_000, 60, 315_360_000),
+    metricsToken: env.METRICS_TOKEN?.trim() || null,
   });
 }

@@ -17,14 +17,25 @@ import { createEventsService } from './services/events.service.js';
 import { createOccurrencesService } from './services/occurrences.service.js';
 import { createHistoryService } from './services/history.service.js';
 import { createAuditService } from './services/audit.service.js';
+import { createAccessService } from './services/access.js';
 import { createUnitOfWork } from './services/unit-of-work.js';
 import { createSharingService } from './services/sharing.service.js';
 import { createWsHub } from './adapters/ws-hub.js';
 import { createNotificationsService } from './services/notifications.service.js';
 import { createSyncService } from './services/sync.service.js';
 
+/** Longest any cached value lives with several instances (see read-cache.ts). */
+export const SCALED_CACHE_MAX_AGE_MS = 4_000;
+/** How often each instance re-checks the sessions of its open sockets against the database. */
+export const SOCKET_SESSION_CHECK_MS = 3_000;
+
 /** Wires the database, adapters and services with plain factories; one per process (or per test app). */
-export async function createContainer(config: Readonly<Config>, log: (err: unknown) => void = () => undefined) {
+export interface ContainerOptions {
+  /** The clock of session ages, the refresh grace and login slowdowns (tests move it forward). */
+  now?: () => number;
+}
+
+export async function createContainer(config: Readonly<Config>, log: (err: unknown) => void = () => undefined, opts: ContainerOptions = {}) {
   const handle: DbHandle = openDatabase(config);
   await migrateToLatest(handle);
   // Scaled mode: Redis carries the bus, the cache generations and the rate-limit counters.
@@ -33,11 +44,14 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const bus: Bus = redis ? createRedisBus(redis.cmd, redis.sub, log) : createLocalBus(log);
   const cache: Cache = createMemoryCache();
   const gens = redis ? createRedisGenerations(redis.cmd, log) : createMemoryGenerations();
-  const readCache = createReadCache(cache, gens, config.cacheEnabled);
+  // Scaled mode: a revocation written while its instance lost Redis is enforced everywhere within 4 s.
+  const readCache = createReadCache(cache, gens, config.cacheEnabled, { maxAgeMs: redis ? SCALED_CACHE_MAX_AGE_MS : undefined });
   const rateLimit: RateLimitBackend = { memory: new MemoryCounters(), redis: redis?.cmd ?? null };
   const tokens = createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
   const sessions = createSessionChecker(handle, bus, !redis);
-  const auth = createAuthService({ handle, tokens, refreshTtlSeconds: config.refreshTokenTtlSeconds, sessions });
+  const auth = createAuthService({
+    handle, tokens, refreshTtlSeconds: config.refreshTokenTtlSeconds, sessionMaxAgeSeconds: config.sessionMaxAgeSeconds, sessions, now: opts.now,
+  });
   const users = createUsersService(handle, readCache);
   const write = createUnitOfWork(handle, bus, readCache.invalidate);
   const events = createEventsService({ handle, write, rc: readCache });
@@ -45,9 +59,14 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const occurrences = createOccurrencesService({ handle, write, rc: readCache });
   const history = createHistoryService({ handle, write, rc: readCache });
   const audit = createAuditService(handle);
+  const access = createAccessService(readCache, handle.db);
   const sharing = createSharingService({ handle, write, rc: readCache });
   const notifications = createNotificationsService({ handle, rc: readCache });
-  const hub = createWsHub({ bus, replay: notifications.since, log: (err) => log(err) });
+  const hub = createWsHub({
+    bus, replay: notifications.since, log: (err) => log(err),
+    // Scaled mode: a revocation's bus message can be lost (its writer without Redis); re-check.
+    ...(redis ? { inactiveSessions: sessions.inactive, sessionCheckMs: SOCKET_SESSION_CHECK_MS } : {}),
+  });
   const sync = createSyncService({ handle });
 
   return {
@@ -67,6 +86,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     occurrences,
     history,
     audit,
+    access,
     sharing,
     notifications,
     hub,

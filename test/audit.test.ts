@@ -14,7 +14,7 @@ afterAll(async () => t.close());
 const { get, patch, rollback } = historyApi(() => t, () => owner);
 
 describe('audit', () => {
-  it('lists the caller\'s own rows only, successes and failures, newest first', async () => {
+  it('lists the caller\'s own rows only, with their outcomes, newest first', async () => {
     const a = await t.user('auda');
     const b = await t.user('audb');
     const login = await t.req({ method: 'POST', url: '/api/auth/login', payload: { username: a.username, password: a.password } });
@@ -31,10 +31,10 @@ describe('audit', () => {
     const count = await t.c.handle.db.selectFrom('audit_log').select((x) => x.fn.countAll<number>().as('n')).where('user_id', '=', a.id).executeTakeFirst();
     expect(body.total).toBe(Number(count?.n));
     expect(body.items.map((i: { action: string; outcome: string }) => `${i.action}:${i.outcome}`)).toEqual([
-      'event.rollback:success', 'event.update:failure', 'event.update:success', 'event.create:success', 'auth.login:success', 'auth.register:success',
+      'event.rollback:ok', 'event.update:invalid', 'event.update:ok', 'event.create:ok', 'auth.login:ok', 'auth.register:ok',
     ]);
     expect(body.items.every((i: { event_id: number | null }) => i.event_id === null || i.event_id === ea.id)).toBe(true);
-    expect(body.items[0]).toMatchObject({ event_id: ea.id, outcome: 'success', details: { to_version: 1 } });
+    expect(body.items[0]).toMatchObject({ event_id: ea.id, outcome: 'ok', details: { to_version: 1 } });
     expect(body.items[0].ip).toBeTruthy();
     expect(body.items[0].created_at).toMatch(/Z$/);
     expect(body.items[1].details).toMatchObject({ error: 'PRECONDITION_FAILED' });
@@ -52,7 +52,7 @@ describe('audit', () => {
 });
 
 describe('audit of failed auth operations', () => {
-  it('records a refused registration and an invalid refresh token with outcome failure', async () => {
+  it('records a refused registration as invalid and an invalid refresh token as denied', async () => {
     const u = await t.user('dup');
     const before = await t.c.handle.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
     const dup = await t.req({ method: 'POST', url: '/api/auth/register', payload: { username: u.username, email: `other-${u.email}`, password: 'long-enough-password' } });
@@ -61,8 +61,8 @@ describe('audit of failed auth operations', () => {
     expect(bad.statusCode).toBe(401);
     const rows = await t.c.handle.db.selectFrom('audit_log').selectAll().where('id', '>', before?.id ?? 0).orderBy('id').execute();
     expect(rows.map((r) => [r.action, r.outcome, r.user_id])).toEqual([
-      ['auth.register', 'failure', null],
-      ['auth.refresh', 'failure', null],
+      ['auth.register', 'invalid', null],
+      ['auth.refresh', 'denied', null],
     ]);
     expect(rows.every((r) => r.ip)).toBe(true);
   });

@@ -21,7 +21,8 @@ export interface CacheStats {
  */
 export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown, tier: CacheTier): Promise<void>;
+  /** Stores for the tier's time to live, or for `maxTtlMs` when that is shorter. */
+  set(key: string, value: unknown, tier: CacheTier, maxTtlMs?: number): Promise<void>;
   delete(keys: string[]): Promise<void>;
   /** Drops every key that starts with one of the prefixes. */
   deletePrefix(prefixes: string[]): Promise<void>;
@@ -51,10 +52,10 @@ export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 10
       stats.hits++;
       return e.v as T;
     },
-    async set(key, value, tier) {
+    async set(key, value, tier, maxTtlMs) {
       const size = (value === undefined ? 9 : (JSON.stringify(value)?.length ?? 4)) + key.length + 64;
       if (size > maxBytes / 16) return; // one huge value must not flush the whole cache
-      lru.set(key, { v: value }, { ttl: CACHE_TTL[tier], size });
+      lru.set(key, { v: value }, { ttl: Math.min(CACHE_TTL[tier], maxTtlMs ?? Infinity), size });
     },
     async delete(keys) {
       for (const k of keys) lru.delete(k);

@@ -45,6 +45,13 @@ export interface WsHubDeps {
   /** The user's stored notifications with id > afterId, oldest first, at most `limit`. */
   replay(userId: number, afterId: number, limit: number): Promise<HubNotification[]>;
   log?: (err: unknown, msg: string) => void;
+  /**
+   * Of the given session ids, those no longer live (revoked, expired, gone). When set, the hub asks
+   * every `sessionCheckMs` and closes their sockets (4001): a revocation whose bus message was lost
+   * (the writing instance had lost Redis) still closes sockets on every instance.
+   */
+  inactiveSessions?: (ids: string[]) => Promise<string[]>;
+  sessionCheckMs?: number;
 }
 
 interface Conn extends ReplayState {
@@ -78,6 +85,25 @@ export function createWsHub(deps: WsHubDeps, opts: WsHubOptions = {}) {
   const sizeListeners = new Set<(n: number) => void>();
   let count = 0;
   let pinger: NodeJS.Timeout | null = null;
+  let checker: NodeJS.Timeout | null = null;
+  let checking = false;
+
+  async function checkSessions() {
+    if (checking || !deps.inactiveSessions) return;
+    checking = true;
+    try {
+      const ids = [...sessions.keys()];
+      for (let i = 0; i < ids.length; i += 500) {
+        for (const id of await deps.inactiveSessions(ids.slice(i, i + 500))) {
+          for (const conn of [...(sessions.get(id) ?? [])]) kick(conn, CLOSE_AUTH, 'Session revoked');
+        }
+      }
+    } catch (err) {
+      log(err, 'socket session check failed');
+    } finally {
+      checking = false;
+    }
+  }
 
   function sizeChanged(delta: number) {
     count += delta;
@@ -85,9 +111,15 @@ export function createWsHub(deps: WsHubDeps, opts: WsHubOptions = {}) {
     if (count > 0 && !pinger) {
       pinger = setInterval(pingAll, pingIntervalMs);
       pinger.unref();
+      if (deps.inactiveSessions) {
+        checker = setInterval(() => void checkSessions(), deps.sessionCheckMs ?? 3_000);
+        checker.unref();
+      }
     } else if (count === 0 && pinger) {
       clearInterval(pinger);
       pinger = null;
+      if (checker) clearInterval(checker);
+      checker = null;
     }
   }
 

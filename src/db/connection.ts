@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import type { Config } from '../config.js';
+import { ensureDataDir, type Config } from '../config.js';
 import type { Database } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -19,8 +19,19 @@ export interface DbHandle {
 /** Opens the database the configuration names: PostgreSQL for DATABASE_URL, else SQLite in DATA_DIR. */
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): DbHandle {
   if (config.databaseUrl) return openPostgres(config.databaseUrl);
-  mkdirSync(config.dataDir, { recursive: true });
-  return openSqlite(join(config.dataDir, 'tandem.db'));
+  ensureDataDir(config.dataDir);
+  const file = join(config.dataDir, 'tandem.db');
+  privateFile(file);
+  return openSqlite(file);
+}
+
+/**
+ * The database file readable by the service's user only. SQLite gives its -wal and -shm files the
+ * database file's permissions when it creates them; ones left by an older start are tightened too.
+ */
+function privateFile(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /*
  * Table types: the database's source of truth. Every timestamp is epoch milliseconds (an integer in
@@ -22,6 +22,9 @@ export interface SessionsTable {
   expires_at: number;
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** The refresh token id this session rotated away from last, and when: a retry within the grace gets the current pair. */
+  previous_jti: ColumnType<string | null, string | null | undefined, string | null>;
+  rotated_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface EventsTable {
@@ -42,6 +45,8 @@ export interface EventsTable {
   updated_at: number;
   version: number;
   deleted_at: number | null;
+  /** Title, description and location folded for search (lower case, no accents); see domain/search-text.ts. */
+  search_text: ColumnType<string, string | undefined, string>;
 }
 
 export interface EventPermissionsTable {
@@ -112,6 +117,7 @@ export interface Database {
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
+export type NewSession = Insertable<SessionsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type EventUpdate = Updateable<EventsTable>;

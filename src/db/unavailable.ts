@@ -1,18 +1,23 @@
-/**
- * Whether an error means "the database cannot be reached right now" (refused or dropped
- * connection, server shutting down or starting up) rather than a problem with the request, so
- * the caller answers 503 with Retry-After instead of 500 and the next request simply tries again.
+/*
+ * Which driver errors mean "the database cannot be reached right now" (answered 503 with
+ * Retry-After, and the request may be retried) rather than a bug (500). pg reports socket errors by
+ * errno, server shutdowns and connection failures by SQLSTATE (class 08, 57P01–57P03, 53300), and
+ * pool or protocol failures by message only; better-sqlite3 reports busy, locked, read-only or
+ * unopenable files by SQLITE_* code.
  */
-const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-// PostgreSQL SQLSTATE class 08 (connection exception) and 57P0x (operator intervention: shutdown, starting up).
-const PG_STATES = /^(08\d{3}|57P0[1-4])$/;
-const MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|Connection ended|the database system is (starting up|shutting down)/i;
+const ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const SQLSTATE = new Set(['57P01', '57P02', '57P03', '53300']);
+const SQLITE_PREFIXES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_PROTOCOL'];
+const MESSAGES = /connection terminated|timeout exceeded when trying to connect|connection refused|cannot use a pool after calling end|client has encountered a connection error|terminating connection/i;
 
+/** Whether an error thrown by the database layer means the database is unreachable or unavailable. */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && (NET_CODES.has(e.code) || PG_STATES.test(e.code))) return true;
-    if (typeof e.message === 'string' && MESSAGES.test(e.message)) return true;
-    if (Array.isArray((e as { errors?: unknown }).errors)) return (e as { errors: unknown[] }).errors.some(isDatabaseUnavailable);
-  }
-  return false;
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (ERRNO.has(code) || SQLSTATE.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+  if (SQLITE_PREFIXES.some((p) => code.startsWith(p))) return true;
+  // Node wraps a refused dual-stack connect in an AggregateError of per-address errors.
+  if (Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable)) return true;
+  return typeof e.message === 'string' && !code && MESSAGES.test(e.message);
 }

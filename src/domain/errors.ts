@@ -35,6 +35,26 @@ export class AppError extends Error {
   }
 }
 
+/** Most problems one validation error lists; the rest are cut and `errors_truncated` says so. */
+export const MAX_LISTED_ERRORS = 20;
+
+/** What the audit trail records of a request's result: never a driver's or library's own code. */
+export type AuditOutcome = 'ok' | 'denied' | 'invalid' | 'error';
+
+/** The audit outcome of an HTTP status: 2xx ok; 401/403/404/429 denied; other 4xx invalid; 5xx error. */
+export function outcomeOfStatus(status: number): AuditOutcome {
+  if (status < 400) return 'ok';
+  if ([401, 403, 404, 429].includes(status)) return 'denied';
+  if (status < 500) return 'invalid';
+  return 'error';
+}
+
+/** The audit outcome and error code of a thrown error (anything not an AppError is an `error`). */
+export function outcomeOfError(err: unknown): { outcome: AuditOutcome; code: ErrorCode } {
+  if (err instanceof AppError) return { outcome: outcomeOfStatus(err.status), code: err.code };
+  return { outcome: 'error', code: 'INTERNAL_ERROR' };
+}
+
 /** A 400 naming each bad field. */
 export function validationError(errors: FieldError[], message = 'Request validation failed'): AppError {
   return new AppError('VALIDATION_ERROR', message, { errors });

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditRow, Database } from '../db/types.js';
+import type { AuditOutcome } from '../domain/errors.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -7,7 +8,7 @@ export interface AuditEntry {
   user_id: number | null;
   action: string;
   ip: string | null;
-  outcome: 'success' | 'failure';
+  outcome: AuditOutcome;
   event_id?: number | null;
   details?: Record<string, unknown>;
 }

@@ -7,6 +7,7 @@ export interface EventListFilter {
   userId: number;
   windowStart?: number;
   windowEnd?: number;
+  /** Already folded with foldForSearch. */
   q?: string;
   role?: string;
   isRecurring?: boolean;
@@ -53,14 +54,9 @@ export const eventsRepository = {
     if (f.isRecurring !== undefined) q = q.where('e.is_recurring', '=', f.isRecurring ? 1 : 0);
     if (f.excludeIds?.length) q = q.where('e.id', 'not in', f.excludeIds);
     if (f.q) {
-      const pattern = `%${escapeLike(f.q.toLowerCase())}%`;
-      q = q.where((eb) =>
-        eb.or([
-          eb(sql`lower(e.title)`, 'like', sql`${pattern} escape '\\'`),
-          eb(sql`lower(e.description)`, 'like', sql`${pattern} escape '\\'`),
-          eb(sql`lower(e.location)`, 'like', sql`${pattern} escape '\\'`),
-        ]),
-      );
+      // search_text is folded on write (domain/search-text.ts); the caller folds the query the same way.
+      const pattern = `%${escapeLike(f.q)}%`;
+      q = q.where(sql`e.search_text`, 'like', sql`${pattern} escape '\\'`);
     }
     return q.orderBy('e.start_time').orderBy('e.id').execute() as Promise<EventWithRole[]>;
   },

@@ -32,6 +32,17 @@ export const versionsRepository = {
       .execute();
     return { total: Number(t?.n ?? 0), rows };
   },
+  /** Versions `from`…`to` (inclusive), oldest first: their snapshots and authors. */
+  async between(db: Db, eventId: number, from: number, to: number): Promise<Pick<VersionRow, 'version' | 'data' | 'created_by'>[]> {
+    return db
+      .selectFrom('event_versions')
+      .select(['version', 'data', 'created_by'])
+      .where('event_id', '=', eventId)
+      .where('version', '>=', from)
+      .where('version', '<=', to)
+      .orderBy('version')
+      .execute();
+  },
   /** The newest version written at or before `at` (epoch ms). */
   async asOf(db: Db, eventId: number, at: number): Promise<VersionRow | undefined> {
     return db

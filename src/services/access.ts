@@ -55,3 +55,16 @@ export async function requireRoleCached(
   if (!atLeast(role, min)) throw forbidden(`This needs the ${min} role; you are ${role}`);
   return { event, role, permissions };
 }
+
+/** Role lookups for the HTTP layer's order-of-checks gate (served from the cached permission map). */
+export function createAccessService(rc: ReadCache, db: Db) {
+  return {
+    /** The user's role on the event (deleted or not), or null when they hold none. */
+    async roleOf(eventId: number, userId: number): Promise<Role | null> {
+      const permissions = await rc.get(`perms:${eventId}`, [dep.event(eventId)], 'long', () => permissionsRepository.list(db, eventId));
+      return (permissions.find((p) => p.user_id === userId)?.role ?? null) as Role | null;
+    },
+  };
+}
+
+export type AccessService = ReturnType<typeof createAccessService>;

@@ -4,6 +4,7 @@ import { isValidTimeZone, isOriginalOccurrence, seriesEnd, type OccurrenceExcept
 import { parsePattern, presentPattern } from '../domain/recurrence-pattern.js';
 import { iso, parseTimestamp } from '../domain/time.js';
 import type { EventRow } from '../db/types.js';
+import { eventSearchText } from '../domain/search-text.js';
 
 /** An event's own state, normalised: what services check, store and snapshot. */
 export interface EventDraft {
@@ -139,6 +140,7 @@ export function draftColumns(d: EventDraft) {
     is_recurring: d.rrule ? 1 : 0,
     rrule: d.rrule,
     exceptions: JSON.stringify(d.exceptions),
+    search_text: eventSearchText(d.title, d.description, d.location),
   };
 }
 

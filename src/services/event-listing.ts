@@ -2,6 +2,7 @@ import type { DbHandle } from '../db/connection.js';
 import type { EventRow, EventWithRole } from '../db/types.js';
 import { validationError } from '../domain/errors.js';
 import { expandOccurrences, type Occurrence } from '../domain/recurrence-expand.js';
+import { foldForSearch } from '../domain/search-text.js';
 import { parseTimestamp } from '../domain/time.js';
 import { presentEvent } from '../presenters/event.presenter.js';
 import { presentOccurrence } from '../presenters/occurrence.presenter.js';
@@ -67,7 +68,7 @@ export function createEventListing(handle: DbHandle, rc: ReadCache) {
     async load(actorId: number, q: ListQuery) {
       const { ws, we } = parseWindow(q.start_time, q.end_time, q.expand, q.expand ? MAX_WINDOW_MS : null);
       const rows = await eventsRepository.listForUser(db, {
-        userId: actorId, windowStart: ws, windowEnd: we, q: q.q, role: q.role, isRecurring: q.is_recurring,
+        userId: actorId, windowStart: ws, windowEnd: we, q: q.q === undefined ? undefined : foldForSearch(q.q), role: q.role, isRecurring: q.is_recurring,
       });
       const desc = q.sort.startsWith('-');
       const byUpdated = q.sort.endsWith('updated_at');

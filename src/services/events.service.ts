@@ -12,7 +12,7 @@ import { findConflicts, overlappingPairs, type ConflictItem } from './conflicts.
 import { applyInput, draftFromRow, fromSnapshot, draftColumns, type EventDraft, type EventInput } from './event-input.js';
 import { appendVersion, insertEvent, notifyCollaborators, recordChange, type WriteContext } from './event-writer.js';
 import { MAX_WINDOW_MS, parseWindow } from './event-listing.js';
-import { threeWayMerge } from './merge.js';
+import { fieldsChangedByOthers, threeWayMerge } from './merge.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export interface WriteFlags {
@@ -74,7 +74,8 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
       if (!base || base_version > event.version) {
         throw new AppError('VALIDATION_ERROR', 'base_version is not a version of this event', { errors: [{ field: 'base_version', message: 'unknown version' }] });
       }
-      effective = threeWayMerge(JSON.parse(base.data), draftFromRow(event), fields);
+      const steps = await versionsRepository.between(ctx.trx, id, base_version, event.version);
+      effective = threeWayMerge(JSON.parse(base.data), draftFromRow(event), fields, fieldsChangedByOthers(steps, ctx.actor.id));
     }
     const current = draftFromRow(event);
     const next = applyInput(current, effective);
@@ -145,17 +146,22 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
       });
     },
 
-    /** Restores a deleted event (owner): appends a version equal to the last one. */
-    async restore(actorId: number, id: number, ip: string | null) {
-      return write(actorId, { lockUsers: [actorId], lockEvent: id, audit: { action: 'event.restore', ip, eventId: id } }, async (ctx) => {
+    /**
+     * Restores a deleted event (owner): appends a version equal to the last one. Its slot may have
+     * been booked meanwhile, so it is conflict-checked like a create (409 unless checkConflicts is off).
+     */
+    async restore(actorId: number, id: number, flags: WriteFlags) {
+      return write(actorId, { lockUsers: [actorId], lockEvent: id, audit: { action: 'event.restore', ip: flags.ip, eventId: id } }, async (ctx) => {
         const { event, role } = await requireRole(ctx.trx, id, actorId, 'OWNER', { allowDeleted: true });
         if (event.deleted_at === null) throw conflict('The event is not deleted');
+        const conflicts = await findConflicts(ctx.trx, actorId, [draftFromRow(event)], [id]);
+        enforceConflicts(conflicts, flags);
         const res = await appendVersion(ctx, event, draftFromRow(event), 'restored', {
           summary: 'restored the event',
           extra: { deleted_at: null },
           notify: { type: 'event_restored', message: `${ctx.actor.username} restored “${event.title}”` },
         });
-        return presentWithPermissions(res!.row, role, ctx.trx);
+        return { ...(await presentWithPermissions(res!.row, role, ctx.trx)), conflicts };
       });
     },
 

@@ -41,7 +41,7 @@ export function createNotificationsService(deps: { handle: DbHandle; rc: ReadCac
         if (!row) throw notFound('Notification');
         if (row.is_read !== 1) {
           await notificationsRepository.markRead(trx, actorId, id);
-          await auditRepository.insert(trx, { user_id: actorId, action: 'notification.read', ip, outcome: 'success', event_id: row.event_id, details: { notification_id: id } }, Date.now());
+          await auditRepository.insert(trx, { user_id: actorId, action: 'notification.read', ip, outcome: 'ok', event_id: row.event_id, details: { notification_id: id } }, Date.now());
         }
         return presentNotification({ ...row, is_read: 1 });
       });
@@ -53,7 +53,7 @@ export function createNotificationsService(deps: { handle: DbHandle; rc: ReadCac
     async markAllRead(actorId: number, ip: string | null) {
       await db.transaction().execute(async (trx) => {
         await notificationsRepository.markAllRead(trx, actorId);
-        await auditRepository.insert(trx, { user_id: actorId, action: 'notification.read_all', ip, outcome: 'success' }, Date.now());
+        await auditRepository.insert(trx, { user_id: actorId, action: 'notification.read_all', ip, outcome: 'ok' }, Date.now());
       });
       await rc.bump([dep.notifications(actorId)]);
     },

@@ -38,8 +38,14 @@ function requireOccurrence(event: EventRow, key: number): EventDraft {
   return draft;
 }
 
+/** Most exceptions (cancelled and changed occurrences together) one series may carry. */
+export const MAX_EXCEPTIONS = 1000;
+
 function withException(draft: EventDraft, ex: OccurrenceException): EventDraft {
   const others = draft.exceptions.filter((e) => Date.parse(e.original_start) !== Date.parse(ex.original_start));
+  if (others.length >= MAX_EXCEPTIONS) {
+    throw validationError([{ field: 'exceptions', message: `a series may have at most ${MAX_EXCEPTIONS} cancelled or changed occurrences; split it (scope=following) or edit the rule` }]);
+  }
   const exceptions = [...others, ex].sort((a, b) => Date.parse(a.original_start) - Date.parse(b.original_start));
   return { ...draft, exceptions };
 }

@@ -13,11 +13,15 @@ export const dep = {
  * The read cache of the design's tiers. Values are stored under their key plus the generations of
  * their dependencies; `invalidate` bumps those generations after a write commits and before it
  * answers, on every instance at once (the generations live in Redis in scaled mode). When the
- * generations cannot be read, reads go to the database.
+ * generations cannot be read, reads go to the database. `maxAgeMs` caps every entry's life: with
+ * several instances, a write on one that has just lost Redis cannot bump the generations the others
+ * read, so nothing they cached may outlive that cap (a revoked permission is refused everywhere
+ * within it).
  */
-export function createReadCache(cache: Cache, gens: Generations, enabled: boolean) {
+export function createReadCache(cache: Cache, gens: Generations, enabled: boolean, opts: { maxAgeMs?: number } = {}) {
   return {
     enabled,
+    maxAgeMs: opts.maxAgeMs,
     async get<T>(key: string, deps: string[], tier: CacheTier, load: () => Promise<T>): Promise<T> {
       if (!enabled) return load();
       const g = await gens.get(deps);
@@ -26,7 +30,7 @@ export function createReadCache(cache: Cache, gens: Generations, enabled: boolea
       const hit = await cache.get<T>(full);
       if (hit !== undefined) return hit;
       const value = await load();
-      await cache.set(full, value, tier);
+      await cache.set(full, value, tier, opts.maxAgeMs);
       return value;
     },
 

@@ -24,6 +24,9 @@ export function createSessionChecker(handle: DbHandle, bus: Bus, cacheable = tru
       if (ok && useCache) live.set(sessionId, true);
       return ok;
     },
+    async inactive(ids) {
+      return sessionsRepository.inactiveAmong(handle.db, ids, Date.now());
+    },
     async forget(sessionId) {
       live.delete(sessionId);
       await bus.publish('session.revoked', { sessionId });

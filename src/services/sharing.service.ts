@@ -18,6 +18,24 @@ export interface ShareEntry {
 /** Most users one share request may name. */
 export const MAX_SHARE = 100;
 
+/** The role of each entry; 400 naming every bad entry (unknown role, OWNER, yourself, listed twice). */
+function checkEntries(actorId: number, entries: ShareEntry[]): Role[] {
+  const errors: { field: string; message: string }[] = [];
+  const roles: Role[] = [];
+  const seen = new Set<number>();
+  entries.forEach((e, i) => {
+    const role = parseRole(e.role);
+    if (!role) errors.push({ field: `users[${i}].role`, message: 'must be EDITOR or VIEWER' });
+    else if (role === 'OWNER') errors.push({ field: `users[${i}].role`, message: 'ownership moves only by transfer (PUT …/permissions/{userId} with role OWNER)' });
+    if (e.user_id === actorId) errors.push({ field: `users[${i}].user_id`, message: 'you cannot share an event with yourself' });
+    if (seen.has(e.user_id)) errors.push({ field: `users[${i}].user_id`, message: 'is listed more than once' });
+    seen.add(e.user_id);
+    roles.push(role ?? 'VIEWER');
+  });
+  if (errors.length) throw validationError(errors);
+  return roles;
+}
+
 async function notifyOne(ctx: WriteContext, event: EventRow, userId: number, type: string, message: string, data: Record<string, unknown>) {
   await notifyCollaborators(ctx, event, type, message, data, [userId]);
 }
@@ -37,21 +55,10 @@ export function createSharingService(deps: { handle: DbHandle; write: UnitOfWork
      * All entries are checked before anything is written. Returns the full permission list.
      */
     async share(actorId: number, eventId: number, entries: ShareEntry[], ip: string | null) {
-      const errors: { field: string; message: string }[] = [];
-      const roles: Role[] = [];
-      const seen = new Set<number>();
-      entries.forEach((e, i) => {
-        const role = parseRole(e.role);
-        if (!role) errors.push({ field: `users[${i}].role`, message: 'must be EDITOR or VIEWER' });
-        else if (role === 'OWNER') errors.push({ field: `users[${i}].role`, message: 'ownership moves only by transfer (PUT …/permissions/{userId} with role OWNER)' });
-        if (e.user_id === actorId) errors.push({ field: `users[${i}].user_id`, message: 'you cannot share an event with yourself' });
-        if (seen.has(e.user_id)) errors.push({ field: `users[${i}].user_id`, message: 'is listed more than once' });
-        seen.add(e.user_id);
-        roles.push(role ?? 'VIEWER');
-      });
-      if (errors.length) throw validationError(errors);
       return write(actorId, { lockEvent: eventId, audit: { action: 'event.share', ip, eventId, details: { users: entries.map((e) => e.user_id) } } }, async (ctx) => {
+        // Role first, then the entries: a stranger gets 404 whatever they send (order of checks).
         const { event } = await requireRole(ctx.trx, eventId, actorId, 'OWNER');
+        const roles = checkEntries(actorId, entries);
         const users = await usersRepository.byIds(ctx.trx, entries.map((e) => e.user_id));
         const missing = entries.find((e) => !users.some((u) => u.id === e.user_id));
         if (missing) throw new AppError('NOT_FOUND', `User ${missing.user_id} not found`, { user_id: missing.user_id });
@@ -81,10 +88,11 @@ export function createSharingService(deps: { handle: DbHandle; write: UnitOfWork
      * becomes EDITOR, in the same transaction. The owner cannot demote themselves otherwise.
      */
     async setRole(actorId: number, eventId: number, userId: number, roleInput: string, ip: string | null) {
-      const role = parseRole(roleInput);
-      if (!role) throw validationError([{ field: 'role', message: 'must be OWNER, EDITOR or VIEWER' }]);
-      return write(actorId, { lockEvent: eventId, audit: { action: 'event.permission_change', ip, eventId, details: { user_id: userId, role } } }, async (ctx) => {
+      const parsed = parseRole(roleInput);
+      return write(actorId, { lockEvent: eventId, audit: { action: 'event.permission_change', ip, eventId, details: { user_id: userId, role: parsed ?? 'invalid' } } }, async (ctx) => {
         const { event } = await requireRole(ctx.trx, eventId, actorId, 'OWNER');
+        if (!parsed) throw validationError([{ field: 'role', message: 'must be OWNER, EDITOR or VIEWER' }]);
+        const role: Role = parsed;
         const current = await permissionsRepository.roleOf(ctx.trx, eventId, userId);
         if (!current) throw new AppError('NOT_FOUND', `User ${userId} has no role on this event`, { user_id: userId });
         const target = await usersRepository.byId(ctx.trx, userId);

@@ -1,7 +1,8 @@
 import type { Bus } from '../adapters/bus.js';
 import type { DbHandle } from '../db/connection.js';
 import { lockEvent, lockUsers } from '../db/locks.js';
-import { unauthorized } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { outcomeOfError, unauthorized } from '../domain/errors.js';
 import { auditRepository } from '../repositories/audit.repository.js';
 import { usersRepository } from '../repositories/users.repository.js';
 import type { Outbox, WriteContext } from './event-writer.js';
@@ -17,7 +18,8 @@ export interface WriteOptions {
 /**
  * Runs one state-changing operation as one transaction — the change, its version, notifications
  * and audit row commit together or not at all — then publishes the queued domain events.
- * A failed operation is audited (outside the rolled-back transaction) with outcome "failure".
+ * A failed operation is audited (outside the rolled-back transaction) with its outcome (denied,
+ * invalid or error) and the API's error code — never a driver's own code.
  */
 export function createUnitOfWork(handle: DbHandle, bus: Bus, onCommitted: (outbox: Outbox) => Promise<void> = async () => undefined) {
   return async function write<T>(actorId: number, opts: WriteOptions, fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
@@ -33,7 +35,7 @@ export function createUnitOfWork(handle: DbHandle, bus: Bus, onCommitted: (outbo
         const r = await fn(ctx);
         if (opts.audit) {
           await auditRepository.insert(trx, {
-            user_id: actorId, action: opts.audit.action, ip: opts.audit.ip, outcome: 'success',
+            user_id: actorId, action: opts.audit.action, ip: opts.audit.ip, outcome: 'ok',
             event_id: opts.audit.eventId ?? (typeof (r as { id?: unknown })?.id === 'number' ? (r as { id: number }).id : null),
             details: opts.audit.details,
           }, ctx.now);
@@ -42,9 +44,10 @@ export function createUnitOfWork(handle: DbHandle, bus: Bus, onCommitted: (outbo
       });
     } catch (err) {
       if (opts.audit) {
-        const code = (err as { code?: string }).code ?? 'INTERNAL_ERROR';
+        const { outcome, code } = outcomeOfError(err);
+        const error = isDatabaseUnavailable(err) ? 'SERVICE_UNAVAILABLE' : code;
         await auditRepository
-          .insert(handle.db, { user_id: actorId, action: opts.audit.action, ip: opts.audit.ip, outcome: 'failure', event_id: opts.audit.eventId ?? null, details: { ...opts.audit.details, error: code } }, Date.now())
+          .insert(handle.db, { user_id: actorId, action: opts.audit.action, ip: opts.audit.ip, outcome, event_id: opts.audit.eventId ?? null, details: { ...opts.audit.details, error } }, Date.now())
           .catch(() => undefined);
       }
       throw err;

@@ -30,7 +30,7 @@ let seq = 0;
  * Boots the real app on a fresh database (SQLite or PostgreSQL per TANDEM_TEST_DIALECT) with
  * generous rate limits unless the test overrides them.
  */
-export async function startTestApp(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream; now?: () => number } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -39,7 +39,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
     ...database.env,
     ...env,
   });
-  const c = await createContainer(config);
+  const c = await createContainer(config, undefined, { now: opts.now });
   const app = await buildApp(config, c, opts);
   await app.ready();
   const t: TestApp = {

@@ -7,6 +7,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: (Principal & { exp: number }) | null;
   }
+  interface FastifyContextConfig {
+    /** The route accepts the access token as `?token=` on a WebSocket upgrade (browsers cannot set headers there). */
+    queryToken?: boolean;
+  }
 }
 
 /** The bearer token of the Authorization header, or null. */
@@ -24,12 +28,14 @@ export const principalPlugin = fp(async (app: FastifyInstance) => {
 
 /**
  * Registered inside the authenticated scope only: every route there needs a valid, unrevoked access
- * token (from the Authorization header; WebSocket upgrades may pass `?token=` instead).
+ * token from the Authorization header. Only a route marked `queryToken` (the notification socket)
+ * takes `?token=` instead, and only on a WebSocket upgrade: a token in a URL ends up in logs and
+ * browser history, so no other route reads one.
  */
 export function requireAuth(auth: AuthService, onFailure?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
   return async function authHook(request: FastifyRequest, reply: FastifyReply) {
     let token = bearerToken(request);
-    if (!token && request.headers.upgrade?.toLowerCase() === 'websocket') {
+    if (!token && request.routeOptions.config.queryToken && request.headers.upgrade?.toLowerCase() === 'websocket') {
       const q = request.query as Record<string, unknown> | undefined;
       if (typeof q?.token === 'string') token = q.token;
     }

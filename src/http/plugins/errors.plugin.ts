@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, type FieldError } from '../../domain/errors.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
+import { AppError, MAX_LISTED_ERRORS, type FieldError } from '../../domain/errors.js';
 import { safeError } from './safe-error.js';
 
 interface AjvIssue {
@@ -23,11 +23,18 @@ export function toFieldPath(instancePath: string, extra?: string): string {
   return out;
 }
 
+/** Marks a validator's issue list as cut short (the validator stopped early); see validator.ts. */
+export const TRUNCATED_KEYWORD = 'tandem:truncated';
+
 /** Ajv's issues as `{field, message}`, one per bad field, in a client's vocabulary. */
-export function fieldErrors(issues: AjvIssue[]): FieldError[] {
+export function fieldErrors(issues: AjvIssue[]): FieldError[] & { truncated?: boolean } {
   const seen = new Set<string>();
-  const out: FieldError[] = [];
+  const out: FieldError[] & { truncated?: boolean } = [];
   for (const issue of issues) {
+    if (issue.keyword === TRUNCATED_KEYWORD) {
+      out.truncated = true;
+      continue;
+    }
     let field: string;
     let message: string;
     const params = issue.params ?? {};
@@ -63,10 +70,24 @@ const FASTIFY_CODES: Record<string, { code: AppError['code']; message: string }>
 /** The code for a library error's 4xx status; statuses the API does not use become 400 BAD_REQUEST. */
 const CLIENT_CODES: Record<number, AppError['code']> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 410: 'GONE', 412: 'PRECONDITION_FAILED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
-/** Sends an AppError in the envelope. */
+/** Sends an AppError in the envelope; a list of problems is cut at MAX_LISTED_ERRORS. */
 export function sendAppError(reply: import('fastify').FastifyReply, err: AppError) {
-  return reply.status(err.status).send({ detail: { code: err.code, message: err.message, ...err.extra } });
+  const detail: Record<string, unknown> = { code: err.code, message: err.message, ...err.extra };
+  const list = detail.errors;
+  if (Array.isArray(list) && (list.length > MAX_LISTED_ERRORS || (list as { truncated?: boolean }).truncated || detail.errors_truncated)) {
+    detail.errors = list.slice(0, MAX_LISTED_ERRORS);
+    detail.errors_truncated = true;
+  }
+  if (err.code === 'SERVICE_UNAVAILABLE') reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  if (err.code === 'RATE_LIMIT_EXCEEDED' && typeof detail.retry_after === 'number') reply.header('retry-after', String(detail.retry_after));
+  return reply.status(err.status).send({ detail });
 }
+
+/** What a client is told to wait when the database is away. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The database is unreachable: 503 with Retry-After, never a 500 with the driver's words. */
+export const databaseUnavailable = () => new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly');
 
 /**
  * One error handler for the whole app: every failure leaves as `{detail: {code, message, ...}}`;
@@ -87,15 +108,15 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (fe.statusCode === 429) {
       return reply.status(429).send({ detail: { code: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests' } });
     }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ error: safeError(error), reqId: request.id }, 'database unavailable');
+      return sendAppError(reply, databaseUnavailable());
+    }
     // A library's own client error (e.g. the static file server refusing `../`): its status, our envelope.
     const status = fe.statusCode ?? (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const code = CLIENT_CODES[status] ?? 'BAD_REQUEST';
       return sendAppError(reply, new AppError(code, code === 'BAD_REQUEST' ? 'Malformed request' : code === 'NOT_FOUND' ? 'Not found' : 'Request refused'));
-    }
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ error: safeError(error), reqId: request.id }, 'database unavailable');
-      return sendAppError(reply.header('retry-after', '5'), new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly'));
     }
     request.log.error({ error: safeError(error), reqId: request.id }, 'unhandled error');
     return reply.status(500).send({ detail: { code: 'INTERNAL_ERROR', message: 'Internal server error', request_id: request.id } });

@@ -9,7 +9,8 @@ import { errors } from '../schemas/common.schemas.js';
 /** Public auth routes: register, login, refresh (each with its own per-IP rate limit). */
 export async function publicAuthRoutes(app: FastifyInstance, { c }: { c: Container }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const authLimit = { max: c.config.rateLimitAuthPerMinute, timeWindow: 60_000 };
+  // Counted on arrival, before the body is read or parsed: a flood of unparsable bodies is limited too.
+  const authLimit = { max: c.config.rateLimitAuthPerMinute, timeWindow: 60_000, hook: 'onRequest' as const };
 
   r.post('/api/auth/register', {
     config: { rateLimit: authLimit },

@@ -83,6 +83,7 @@ export async function eventsRoutes(app: FastifyInstance, { c }: { c: Container }
     r.route({
       method,
       url: '/api/events/:id',
+      config: { eventRole: 'EDITOR' },
       schema: {
         tags: ['events'], summary: 'Partial update (editor or owner); If-Match and base_version guard against lost updates', security,
         params: IdParam, querystring: CheckConflictsQuery, body: EventUpdateBody,
@@ -98,6 +99,7 @@ export async function eventsRoutes(app: FastifyInstance, { c }: { c: Container }
   }
 
   r.delete('/api/events/:id', {
+    config: { eventRole: 'OWNER' },
     schema: { tags: ['events'], summary: 'Delete (owner); history is kept', security, params: IdParam, response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 412) } },
   }, async (req, reply) => {
     await c.events.remove(principalOf(req).userId, req.params.id, { ip: req.ip, expectedVersion: ifMatchVersion(req) });
@@ -105,9 +107,13 @@ export async function eventsRoutes(app: FastifyInstance, { c }: { c: Container }
   });
 
   r.post('/api/events/:id/restore', {
-    schema: { tags: ['events'], summary: 'Restore a deleted event (owner)', security, params: IdParam, response: { 200: Type.Ref('Event'), ...errors(401, 403, 404, 409) } },
+    config: { eventRole: 'OWNER' },
+    schema: {
+      tags: ['events'], summary: 'Restore a deleted event (owner); conflict-checked like a create', security,
+      params: IdParam, querystring: CheckConflictsQuery, response: { 200: EventWriteResponse, ...errors(400, 401, 403, 404, 409) },
+    },
   }, async (req, reply) => {
-    const out = await c.events.restore(principalOf(req).userId, req.params.id, req.ip);
-    return reply.header('etag', out.etag).send(out.event);
+    const out = await c.events.restore(principalOf(req).userId, req.params.id, { checkConflicts: req.query.check_conflicts, ip: req.ip });
+    return reply.header('etag', out.etag).send({ ...out.event, conflicts: out.conflicts });
   });
 }

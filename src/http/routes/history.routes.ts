@@ -31,6 +31,7 @@ export async function historyRoutes(app: FastifyInstance, { c }: { c: Container 
   }, async (req) => c.history.get(principalOf(req).userId, req.params.id, req.params.versionId));
 
   r.post('/api/events/:id/rollback/:versionId', {
+    config: { eventRole: 'EDITOR' },
     schema: {
       tags: ['history'],
       summary: 'Roll back to a version (editor+): appends a new version equal to it',

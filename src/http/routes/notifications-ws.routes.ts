@@ -24,6 +24,7 @@ export async function notificationsWsRoutes(app: FastifyInstance, { c }: { c: Co
   r.route({
     method: 'GET',
     url: '/api/notifications/ws',
+    config: { queryToken: true },
     schema: {
       tags: ['notifications'],
       summary: 'WebSocket: each notification as {"type": "notification", "data": {…}}; since=<id> replays what was missed',

@@ -22,6 +22,7 @@ export async function occurrencesRoutes(app: FastifyInstance, { c }: { c: Contai
   }, async (req) => c.occurrences.list(principalOf(req).userId, req.params.id, req.query.start_time, req.query.end_time));
 
   r.delete('/api/events/:id/occurrences/:occurrence_start', {
+    config: { eventRole: 'EDITOR' },
     schema: {
       tags: ['occurrences'], summary: 'Cancel one occurrence (editor or owner)', security,
       params: OccurrenceParams, response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 412) },
@@ -32,6 +33,7 @@ export async function occurrencesRoutes(app: FastifyInstance, { c }: { c: Contai
   });
 
   r.put('/api/events/:id/occurrences/:occurrence_start', {
+    config: { eventRole: 'EDITOR' },
     schema: {
       tags: ['occurrences'],
       summary: 'Change one occurrence (scope=this, returns the series) or split the series there (scope=following, returns {original, following})',

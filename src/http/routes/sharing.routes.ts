@@ -13,6 +13,7 @@ export async function sharingRoutes(app: FastifyInstance, { c }: { c: Container 
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post('/api/events/:id/share', {
+    config: { eventRole: 'OWNER' },
     schema: {
       tags: ['sharing'], summary: 'Share with users as EDITOR or VIEWER (owner only); returns the permission list', security,
       params: IdParam, body: ShareBody, response: { 200: PermissionList, ...errors(400, 401, 403, 404, 409) },
@@ -27,6 +28,7 @@ export async function sharingRoutes(app: FastifyInstance, { c }: { c: Container 
   }, async (req) => c.sharing.list(principalOf(req).userId, req.params.id));
 
   r.put('/api/events/:id/permissions/:userId', {
+    config: { eventRole: 'OWNER' },
     schema: {
       tags: ['sharing'], summary: 'Change a role (owner only); role OWNER transfers ownership', security,
       params: PermissionParams, body: RoleBody, response: { 200: PermissionList, ...errors(400, 401, 403, 404, 409) },
