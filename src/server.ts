@@ -20,6 +20,8 @@ async function main() {
   const container = await createContainer(config, (err) => report(err));
   const app = await buildApp(config, container);
   report = (err) => app.log.warn({ error: safeError(err) }, 'background error');
+  // A client library's stray rejection while Redis or the database drops must not end the process.
+  process.on('unhandledRejection', (err) => report(err));
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -82,9 +82,13 @@ export function createRedisGenerations(redis: Redis, onError: (err: unknown) => 
     async bump(keys) {
       if (!keys.length) return;
       try {
-        const m = redis.multi();
-        for (const k of keys) m.incr(`tandem:gen:${k}`);
-        await m.exec();
+        // A pipeline, not MULTI: ioredis leaves MULTI's own queued replies unhandled when the
+        // connection drops mid-flight, which would crash the process.
+        const p = redis.pipeline();
+        for (const k of keys) p.incr(`tandem:gen:${k}`);
+        const results = await p.exec();
+        const failed = results?.find(([err]) => err);
+        if (failed) throw failed[0];
       } catch (err) {
         // Could not invalidate: make sure nothing cached before now is trusted again.
         lost = true;

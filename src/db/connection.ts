@@ -82,8 +82,9 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 function openPostgres(url: string): DbHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // A dropped idle connection must not crash the process, nor one dropped while checked out (the
-  // database going away mid-query): the query fails, the request answers 503, the pool reconnects.
+  // A dropped connection must not crash the process: idle ones report to the pool, and a client
+  // that loses its server between two queries of a checked-out transaction emits on itself (the
+  // next query fails and is answered 503).
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
