@@ -18,6 +18,7 @@ import { earlyStopValidator } from './http/validator.js';
 import { metricsPlugin } from './http/plugins/metrics.plugin.js';
 import { msgpackPlugin } from './http/plugins/msgpack.plugin.js';
 import { swaggerPlugin } from './http/plugins/swagger.plugin.js';
+import { clientErrorHandler, guardWire } from './http/plugins/wire-errors.js';
 import { authRoutes, publicAuthRoutes } from './http/routes/auth.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { usersRoutes } from './http/routes/users.routes.js';
@@ -82,7 +83,10 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    clientErrorHandler,
+    http: { requireHostHeader: false },
   });
+  guardWire(app);
 
   // Every route as registered, so a test can check that OpenAPI documents each one.
   const routeList: { method: string; url: string }[] = [];

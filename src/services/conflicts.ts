@@ -4,6 +4,7 @@ import { toSeries, type EventDraft } from '../domain/event-draft.js';
 import { MAX_CONFLICT_PAIRS, MAX_EXPANDED, MAX_REPORTED_CONFLICTS, MAX_SPAN_MS } from '../domain/limits.js';
 import { expandOccurrences, seriesEnd, type Occurrence } from '../domain/recurrence-expand.js';
 import { iso } from '../domain/time.js';
+import { sweepConflicts, type SweepItem, type SweepStats } from '../domain/conflict-sweep.js';
 import { draftFromRow, eventsRepository } from '../repositories/events.repository.js';
 
 export interface ConflictItem {
@@ -13,23 +14,6 @@ export interface ConflictItem {
   title: string;
   start_time: string;
   end_time: string;
-}
-
-interface Timed {
-  start: number;
-  end: number;
-}
-
-/** Whether two sorted lists of half-open intervals share any instant; returns the first clash of b. */
-function firstClash(a: Timed[], b: Timed[]): Timed | null {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i].start < b[j].end && b[j].start < a[i].end) return b[j];
-    if (a[i].end <= b[j].end) i++;
-    else j++;
-  }
-  return null;
 }
 
 function checkWindow(d: EventDraft): [number, number] {
@@ -51,33 +35,55 @@ export function rejectConflicts(conflicts: ConflictItem[], checkConflicts: boole
   if (checkConflicts && conflicts.length) throw conflict(message, { conflicts });
 }
 
+/** The union of the drafts' check windows as disjoint sorted spans, so no range is expanded twice. */
+function mergeWindows(windows: [number, number][]): [number, number][] {
+  const sorted = [...windows].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
 /**
  * The caller's existing events (any role, recurring ones expanded) that overlap the drafts, and
  * clashes between the drafts themselves (a batch). Intervals are half-open: back-to-back is fine.
- * Each existing event is reported once, at its first clashing occurrence.
+ * Each existing event is reported once, at its first clashing occurrence. Every draft and every
+ * candidate (found by index from its first start and last end) is expanded once, over the drafts'
+ * windows only, and all occurrences are compared in one sorted sweep. `stats`, when given, is
+ * filled with the work done (occurrences swept, comparisons).
  */
-export async function findConflicts(db: Db, userId: number, drafts: EventDraft[], excludeIds: number[] = []): Promise<ConflictItem[]> {
-  const out: ConflictItem[] = [];
-  const seen = new Set<string>();
-  for (let k = 0; k < drafts.length && out.length < MAX_REPORTED_CONFLICTS; k++) {
-    const d = drafts[k];
-    const [ws, we] = checkWindow(d);
-    const mine = occurrencesIn(d, ws, we);
-    if (!mine.length) continue;
-    const candidates = await eventsRepository.listForUser(db, { userId, windowStart: ws, windowEnd: we, excludeIds });
-    for (const c of candidates) {
-      if (out.length >= MAX_REPORTED_CONFLICTS) break;
-      const key = `e${c.id}`;
-      if (seen.has(key)) continue;
-      const clash = firstClash(mine, occurrencesIn(draftFromRow(c), ws, we));
-      if (clash) {
-        seen.add(key);
-        out.push({ event_id: c.id, title: c.title, start_time: iso(clash.start), end_time: iso(clash.end) });
-      }
+export async function findConflicts(db: Db, userId: number, drafts: EventDraft[], excludeIds: number[] = [], stats?: SweepStats): Promise<ConflictItem[]> {
+  if (!drafts.length) return [];
+  const windows = drafts.map(checkWindow);
+  const items: SweepItem[] = [];
+  drafts.forEach((d, k) => {
+    for (const o of occurrencesIn(d, windows[k][0], windows[k][1])) items.push({ key: k, fresh: true, start: o.start, end: o.end });
+  });
+  const spans = mergeWindows(windows);
+  const candidates = await eventsRepository.listForUser(db, { userId, windowStart: spans[0][0], windowEnd: spans[spans.length - 1][1], excludeIds });
+  const byId = new Map(candidates.map((c) => [c.id, c]));
+  for (const c of candidates) {
+    const series = draftFromRow(c);
+    const first = c.start_time, last = c.series_end ?? Infinity;
+    for (const [ws, we] of spans) {
+      if (first >= we || last <= ws) continue; // the series cannot reach this span
+      for (const o of occurrencesIn(series, ws, we)) items.push({ key: c.id, fresh: false, start: o.start, end: o.end });
     }
-    for (let j = 0; j < k; j++) {
-      const clash = firstClash(mine, occurrencesIn(drafts[j], ws, we));
-      if (clash) out.push({ event_id: null, index: j, title: drafts[j].title, start_time: iso(clash.start), end_time: iso(clash.end) });
+  }
+  const clashes = sweepConflicts(items, MAX_REPORTED_CONFLICTS * 2, stats);
+  const out: ConflictItem[] = [];
+  const reported = new Set<number>();
+  clashes.sort((a, b) => a.fresh - b.fresh || a.start - b.start);
+  for (const c of clashes) {
+    if (out.length >= MAX_REPORTED_CONFLICTS) break;
+    if (c.otherFresh) {
+      out.push({ event_id: null, index: c.other, title: drafts[c.other].title, start_time: iso(c.start), end_time: iso(c.end) });
+    } else if (!reported.has(c.other)) {
+      reported.add(c.other);
+      out.push({ event_id: c.other, title: byId.get(c.other)!.title, start_time: iso(c.start), end_time: iso(c.end) });
     }
   }
   return out;

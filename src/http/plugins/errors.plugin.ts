@@ -67,6 +67,9 @@ const FASTIFY_CODES: Record<string, { code: AppError['code']; message: string }>
   FST_ERR_CTP_INVALID_TYPE: { code: 'BAD_REQUEST', message: 'Invalid Content-Type' },
 };
 
+/** The code for a library error's 4xx status; statuses the API does not use become 400 BAD_REQUEST. */
+const CLIENT_CODES: Record<number, AppError['code']> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 410: 'GONE', 412: 'PRECONDITION_FAILED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
 /** Sends an AppError in the envelope; a list of problems is cut at MAX_LISTED_ERRORS. */
 export function sendAppError(reply: import('fastify').FastifyReply, err: AppError) {
   const detail: Record<string, unknown> = { code: err.code, message: err.message, ...err.extra };
@@ -108,6 +111,12 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ error: safeError(error), reqId: request.id }, 'database unavailable');
       return sendAppError(reply, databaseUnavailable());
+    }
+    // A library's own client error (e.g. the static file server refusing `../`): its status, our envelope.
+    const status = fe.statusCode ?? (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const code = CLIENT_CODES[status] ?? 'BAD_REQUEST';
+      return sendAppError(reply, new AppError(code, code === 'BAD_REQUEST' ? 'Malformed request' : code === 'NOT_FOUND' ? 'Not found' : 'Request refused'));
     }
     request.log.error({ error: safeError(error), reqId: request.id }, 'unhandled error');
     return reply.status(500).send({ detail: { code: 'INTERNAL_ERROR', message: 'Internal server error', request_id: request.id } });
