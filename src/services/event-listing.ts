@@ -1,7 +1,7 @@
 import type { DbHandle } from '../db/connection.js';
 import type { EventRow } from '../db/types.js';
 import { validationError } from '../domain/errors.js';
-import { expandOccurrences, type Occurrence } from '../domain/recurrence-expand.js';
+import { hasOccurrenceBetween, occurrencesBetween, type Occurrence } from '../domain/recurrence-expand.js';
 import { iso, parseTimestamp } from '../domain/time.js';
 import { presentEvent } from '../http/schemas/event.presenter.js';
 import { eventsRepository, type EventWithRole } from '../repositories/events.repository.js';
@@ -56,7 +56,7 @@ export function presentOccurrence(row: EventRow, role: string, o: Occurrence) {
 
 function occurrencesOf(r: EventWithRole, ws: number, we: number): Occurrence[] {
   try {
-    return expandOccurrences(toSeries(draftFromRow(r)), ws, we, MAX_EXPANDED);
+    return occurrencesBetween(toSeries(draftFromRow(r)), ws, we, MAX_EXPANDED);
   } catch (err) {
     if (err instanceof RangeError) throw validationError([{ field: 'end_time', message: 'the window holds too many occurrences; narrow it' }]);
     throw err;
@@ -109,12 +109,7 @@ function oneOff(r: EventRow): Occurrence {
   return { original_start: r.start_time, start: r.start_time, end: r.end_time, is_exception: false, overrides: {} };
 }
 
-/** Whether a series has an occurrence in the window (a window too dense to expand certainly has one). */
+/** Whether a series has an occurrence in the window: stops at the first, so any window is cheap. */
 function firstOccurrence(r: EventWithRole, ws: number, we: number): Occurrence[] {
-  try {
-    return expandOccurrences(toSeries(draftFromRow(r)), ws, we, MAX_EXPANDED);
-  } catch (err) {
-    if (err instanceof RangeError) return [oneOff(r)];
-    throw err;
-  }
+  return hasOccurrenceBetween(toSeries(draftFromRow(r)), ws, we) ? [oneOff(r)] : [];
 }
