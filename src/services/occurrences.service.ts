@@ -3,7 +3,9 @@ import type { EventRow } from '../db/types.js';
 import { AppError, conflict, notFound, validationError } from '../domain/errors.js';
 import { isOriginalOccurrence, occurrencesBetween, splitRefusal, splitSeries, type OccurrenceException } from '../domain/recurrence-expand.js';
 import { iso, parseTimestamp, readTimestamp, timestampProblem } from '../domain/time.js';
-import { presentEvent, presentPermissions } from '../http/schemas/event.presenter.js';
+import { presentEvent } from '../presenters/event.presenter.js';
+import { presentOccurrence } from '../presenters/occurrence.presenter.js';
+import { presentPermissions } from '../presenters/permission.presenter.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
@@ -11,7 +13,7 @@ import { findConflicts } from './conflicts.js';
 import { applyInput, draftFromRow, MAX_DURATION_MS, toSeries, type EventDraft } from './event-input.js';
 import { appendVersion, insertEvent, type WriteContext } from './event-writer.js';
 import { checkPrecondition, type WriteFlags } from './events.service.js';
-import { MAX_WINDOW_MS, parseWindow, presentOccurrence } from './event-listing.js';
+import { MAX_WINDOW_MS, parseWindow } from './event-listing.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export interface OccurrenceInput {
