@@ -175,7 +175,7 @@ function ruleInstants(s: Series, fromWall: number, toWall: number, visit: (start
 const countedCache = new LRUCache<string, number[]>({ max: 500 });
 export function countedStarts(s: Series): number[] {
   if (s.counted) return s.counted;
-  const key = `${s.ev.start}|${s.ev.timezone}|${s.ev.rrule}`;
+  const key = `${s.ev.start}|${s.zone.name}|${s.ev.rrule}`;
   let list = countedCache.get(key);
   if (!list) {
     const out = [s.ev.start];
