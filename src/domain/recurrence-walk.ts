@@ -35,11 +35,12 @@ const MARGIN = 2 * DAY;
 const MAX_WALL = Date.UTC(9999, 11, 31, 23, 59, 59);
 export const PERIOD_DAYS: Record<Frequency, number> = { DAILY: 1, WEEKLY: 7, MONTHLY: 30.44, YEARLY: 365.25 };
 /**
- * The most periods one walk scans without finding an occurrence (about 10 years of days, 10 of
- * weeks, 20 of months, 100 years). A rule sparser than that is refused when written (see
- * `sparseRule`), so for accepted rules the budget only ends walks over windows that hold nothing.
+ * The most periods one walk scans without finding an occurrence (about 3 years of days, 5 of
+ * weeks, 10 of months, 50 years). rrule's cost per period is roughly the same at every frequency
+ * (it builds a year-long day mask), so this bounds the work of any walk over an empty stretch.
+ * A rule whose second occurrence lies farther than that is refused when written (`sparseRule`).
  */
-export const PERIOD_BUDGET: Record<Frequency, number> = { DAILY: 3660, WEEKLY: 520, MONTHLY: 240, YEARLY: 100 };
+export const PERIOD_BUDGET: Record<Frequency, number> = { DAILY: 1000, WEEKLY: 260, MONTHLY: 120, YEARLY: 50 };
 
 /**
  * Work done by rrule since start-up, for tests and metrics: walks started and periods scanned
@@ -80,16 +81,23 @@ function prepare(ev: SeriesTiming, rule: RuleParts, rdates: number[]): Series {
     if (freq === 'MONTHLY' || freq === 'YEARLY') bymonthday = [d.getUTCDate()];
     if (freq === 'YEARLY' && !bymonth) bymonth = [d.getUTCMonth() + 1];
   }
+  // A DAILY period holds at most one date, so BYSETPOS=1 or -1 keeps it and any other position
+  // selects nothing: drop the part (rrule scans such rules very slowly) or mark the rule dead.
+  let bysetpos = rule.bySetPos;
+  let noneAfterStart = false;
+  if (freq === 'DAILY' && bysetpos) {
+    if (bysetpos.includes(1) || bysetpos.includes(-1)) bysetpos = null; else noneAfterStart = true;
+  }
   // DAILY with day filters selects the same days as the coarser frequency but scans every day;
   // rewriting keeps sparse rules (e.g. BYMONTHDAY=31;BYDAY=MO) cheap. Only valid for INTERVAL=1 and
   // without BYSETPOS (whose sets depend on the frequency).
-  if (freq === 'DAILY' && rule.interval === 1 && !rule.bySetPos && (bymonthday || byweekday)) freq = bymonthday ? 'MONTHLY' : 'WEEKLY';
+  if (freq === 'DAILY' && rule.interval === 1 && !bysetpos && (bymonthday || byweekday)) freq = bymonthday ? 'MONTHLY' : 'WEEKLY';
   const plainDays = rule.byWeekday?.map((w) => WEEKDAYS.indexOf(splitWeekday(w)!.day)) ?? null;
   // With a multiple-of-7 day step every occurrence falls on dtstart's weekday.
-  const dead = freq === 'DAILY' && rule.interval % 7 === 0 && !!plainDays && !plainDays.includes(startDay);
+  const dead = noneAfterStart || (freq === 'DAILY' && rule.interval % 7 === 0 && !!plainDays && !plainDays.includes(startDay));
   const rr: Partial<RRuleOptions> = {
     freq: RRule[freq], interval: rule.interval, byweekday, bymonthday, bymonth,
-    byyearday: rule.byYearDay, byweekno: rule.byWeekNo, bysetpos: rule.bySetPos, wkst: WEEKDAYS.indexOf(rule.wkst),
+    byyearday: rule.byYearDay, byweekno: rule.byWeekNo, bysetpos, wkst: WEEKDAYS.indexOf(rule.wkst),
   };
   const msPart = ((wallStart % 1000) + 1000) % 1000;
   return { ev, rule, rdates, zone, dur: ev.end - ev.start, wallStart, msPart, freq, rr, dead };
