@@ -1,9 +1,10 @@
 import type { PermissionWithUser } from '../db/types.js';
+import type { Role } from '../domain/roles.js';
 
 export interface PresentedPermission {
   user_id: number;
   username: string;
-  role: string;
+  role: Role;
 }
 
 /** The permission list of an event as the API returns it (owner first, as the repository sorts it). */

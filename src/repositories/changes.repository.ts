@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { ChangeRow, ChangeWithActor, Database } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { ChangeRow, ChangeWithActor, Db } from '../db/types.js';
 
 
 export const changesRepository = {

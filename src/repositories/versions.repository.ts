@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, VersionRow, VersionWithAuthor } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db, VersionRow, VersionWithAuthor } from '../db/types.js';
 
 
 export const versionsRepository = {

@@ -15,9 +15,6 @@ export interface ShareEntry {
   role: string;
 }
 
-/** Most users one share request may name. */
-export const MAX_SHARE = 100;
-
 async function notifyOne(ctx: WriteContext, event: EventRow, userId: number, type: string, message: string, data: Record<string, unknown>) {
   await notifyCollaborators(ctx, event, type, message, data, [userId]);
 }
