@@ -1,9 +1,10 @@
 import { validationError, type FieldError } from './errors.js';
 import type { Snapshot } from './event-snapshot.js';
 import { MAX_SPAN_DAYS, MAX_SPAN_MS, MAX_TIME, MIN_TIME } from './limits.js';
-import { isValidTimeZone, isOriginalOccurrence, type OccurrenceException, type SeriesInput } from './recurrence-expand.js';
+import { canonicalTimeZone, isOriginalOccurrence, sparseRule, type OccurrenceException, type SeriesInput } from './recurrence-expand.js';
 import { parsePattern, presentPattern } from './recurrence-pattern.js';
-import { iso, parseTimestamp } from './time.js';
+import { applyExdates, checkRdates, storedRecurrence } from './recurrence-input.js';
+import { iso, readTimestamp, timestampProblem } from './time.js';
 
 /** An event's own state, normalised: what services check, store and snapshot. */
 export interface EventDraft {
@@ -34,14 +35,19 @@ function path(prefix: string, field: string): string {
   return prefix ? `${prefix}.${field}` : field;
 }
 
-function time(value: string | undefined, field: string, errors: FieldError[]): number | undefined {
+/** A start/end time: RFC 3339 with an offset, or wall-clock time in `zone` when one is known. */
+function time(value: string | undefined, field: string, zone: string | null, errors: FieldError[]): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseTimestamp(value);
-  if (ms === null || ms < MIN_TIME || ms >= MAX_TIME) {
-    errors.push({ field, message: 'must be an RFC 3339 timestamp with an offset, between 1900 and 9999' });
+  const r = readTimestamp(value, zone);
+  if (!r.ok) {
+    errors.push({ field, message: r.reason === 'gap' ? timestampProblem('gap', zone) : 'must be an RFC 3339 timestamp with an offset (or local time with timezone), between 1900 and 9999' });
     return undefined;
   }
-  return ms;
+  if (r.ms < MIN_TIME || r.ms >= MAX_TIME) {
+    errors.push({ field, message: 'must be between 1900 and 9999' });
+    return undefined;
+  }
+  return r.ms;
 }
 
 /**
@@ -57,18 +63,21 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
     }
   }
   if (input.title !== undefined && input.title.trim() === '') errors.push({ field: path(prefix, 'title'), message: 'must not be blank' });
-  const start = time(input.start_time, path(prefix, 'start_time'), errors) ?? base?.start;
-  const end = time(input.end_time, path(prefix, 'end_time'), errors) ?? base?.end;
-  const timezone = input.timezone ?? base?.timezone ?? 'UTC';
-  if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) {
-    errors.push({ field: path(prefix, 'timezone'), message: 'must be an IANA time zone such as Europe/Paris' });
-  }
+  // Time zones are stored in the runtime's canonical spelling (america/new_york → America/New_York).
+  const zoneIn = input.timezone === undefined ? undefined : canonicalTimeZone(input.timezone);
+  if (zoneIn === null) errors.push({ field: path(prefix, 'timezone'), message: 'must be an IANA time zone such as Europe/Paris' });
+  const timezone = zoneIn ?? base?.timezone ?? 'UTC';
+  // Wall-clock times need a zone: the one sent, or on an update the event's own.
+  const wallZone = zoneIn === null ? null : (zoneIn ?? (base ? base.timezone : null));
+  const start = time(input.start_time, path(prefix, 'start_time'), wallZone, errors) ?? base?.start;
+  const end = time(input.end_time, path(prefix, 'end_time'), wallZone, errors) ?? base?.end;
 
   let rrule = base?.rrule ?? null;
+  let exdate: number[] | undefined;
   const patternGiven = input.recurrence_pattern !== undefined && input.recurrence_pattern !== null;
   if (patternGiven) {
-    const parsed = parsePattern(input.recurrence_pattern, path(prefix, 'recurrence_pattern'));
-    if (parsed.ok) rrule = parsed.rrule;
+    const parsed = parsePattern(input.recurrence_pattern, path(prefix, 'recurrence_pattern'), zoneIn === null ? null : timezone);
+    if (parsed.ok) { rrule = parsed.rrule; exdate = parsed.exdate; }
     else errors.push(...parsed.errors);
   }
   if (input.is_recurring === false) {
@@ -84,6 +93,12 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
   if (start !== undefined && end !== undefined) {
     if (end <= start) errors.push({ field: path(prefix, 'end_time'), message: 'must be after start_time' });
     else if (end - start > MAX_SPAN_MS) errors.push({ field: path(prefix, 'end_time'), message: `an event may last at most ${MAX_SPAN_DAYS} days` });
+  }
+  if (rrule && start !== undefined && !errors.length) {
+    errors.push(...checkRdates(rrule, start, path(prefix, 'recurrence_pattern')));
+    if (!errors.length && sparseRule({ start, end: end!, timezone, rrule })) {
+      errors.push({ field: path(prefix, 'recurrence_pattern'), message: 'the rule has no occurrence after the first within its search limit (e.g. a date that never comes)' });
+    }
   }
   if (errors.length) throw validationError(errors);
 
@@ -102,6 +117,7 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
     const series = toSeries(draft);
     draft.exceptions = draft.exceptions.filter((e) => isOriginalOccurrence(series, Date.parse(e.original_start)));
   }
+  if (exdate && draft.rrule) draft.exceptions = applyExdates(toSeries(draft), exdate);
   return draft;
 }
 
@@ -120,7 +136,7 @@ export function toSnapshot(d: EventDraft): Snapshot {
     end_time: iso(d.end),
     timezone: d.timezone,
     is_recurring: d.rrule !== null,
-    recurrence_pattern: d.rrule ? presentPattern(d.rrule) : null,
+    recurrence_pattern: d.rrule ? presentPattern(d.rrule, d.exceptions) : null,
     exceptions: d.exceptions,
   };
 }
@@ -134,7 +150,7 @@ export function fromSnapshot(s: Snapshot): EventDraft {
     start: Date.parse(s.start_time),
     end: Date.parse(s.end_time),
     timezone: s.timezone,
-    rrule: s.recurrence_pattern?.rrule ?? null,
+    rrule: storedRecurrence(s.recurrence_pattern),
     exceptions: s.exceptions ?? [],
   };
 }

@@ -16,8 +16,7 @@ export function presentEvent(row: EventRow, role: Role, permissions?: PresentedP
     end_time: iso(row.end_time),
     timezone: row.timezone,
     is_recurring: row.is_recurring === 1,
-    recurrence_pattern: row.rrule ? presentPattern(row.rrule) : null,
-    exceptions: JSON.parse(row.exceptions),
+    ...withPattern(row),
     created_by: row.created_by,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
@@ -25,6 +24,12 @@ export function presentEvent(row: EventRow, role: Role, permissions?: PresentedP
     role,
     ...(permissions ? { permissions } : {}),
   };
+}
+
+/** The pattern (its `exdate` from the cancelled exceptions) and the exceptions, parsed once. */
+function withPattern(row: EventRow) {
+  const exceptions = JSON.parse(row.exceptions) as { original_start: string; status: string }[];
+  return { recurrence_pattern: row.rrule ? presentPattern(row.rrule, exceptions) : null, exceptions };
 }
 
 export type PresentedEvent = ReturnType<typeof presentEvent>;

@@ -1,7 +1,7 @@
 import type { DbHandle } from '../db/connection.js';
 import type { EventRow, EventWithRole } from '../db/types.js';
 import { validationError } from '../domain/errors.js';
-import { expandOccurrences, type Occurrence } from '../domain/recurrence-expand.js';
+import { expandOccurrences, hasOccurrenceBetween, type Occurrence } from '../domain/recurrence-expand.js';
 import { foldForSearch } from '../domain/search-text.js';
 import { MAX_EXPANDED, MAX_SPAN_MS } from '../domain/limits.js';
 import { toSeries } from '../domain/event-draft.js';
@@ -79,12 +79,7 @@ function oneOff(r: EventRow): Occurrence {
   return { original_start: r.start_time, start: r.start_time, end: r.end_time, is_exception: false, overrides: {} };
 }
 
-/** Whether a series has an occurrence in the window (a window too dense to expand certainly has one). */
+/** Whether a series has an occurrence in the window: stops at the first, so any window is cheap. */
 function firstOccurrence(r: EventWithRole, ws: number, we: number): Occurrence[] {
-  try {
-    return expandOccurrences(toSeries(draftFromRow(r)), ws, we, MAX_EXPANDED);
-  } catch (err) {
-    if (err instanceof RangeError) return [oneOff(r)];
-    throw err;
-  }
+  return hasOccurrenceBetween(toSeries(draftFromRow(r)), ws, we) ? [oneOff(r)] : [];
 }
