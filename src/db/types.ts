@@ -42,6 +42,21 @@ export interface EventsTable {
   updated_at: number;
   version: number;
   deleted_at: number | null;
+  /** RFC 5545 UID; unique per creator. */
+  uid: string;
+  /** 1: start/end are local midnights in `timezone` (an all-day event, free time). */
+  all_day: number;
+  /** iCalendar text of the properties and components Tandem does not model ('' when none). */
+  ical_extra: string;
+}
+
+export interface FeedsTable {
+  id: string;
+  user_id: number;
+  name: string;
+  /** sha-256 (hex) of the secret in the feed's address; the secret itself is never stored. */
+  secret_hash: string;
+  created_at: number;
 }
 
 export interface EventPermissionsTable {
@@ -107,6 +122,7 @@ export interface Database {
   event_changes: EventChangesTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
+  feeds: FeedsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -120,3 +136,4 @@ export type VersionRow = Selectable<EventVersionsTable>;
 export type ChangeRow = Selectable<EventChangesTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type FeedRow = Selectable<FeedsTable>;
