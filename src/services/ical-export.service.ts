@@ -1,7 +1,8 @@
 import type { DbHandle } from '../db/connection.js';
 import { validationError } from '../domain/errors.js';
 import { eventToCalendar } from '../ical/index.js';
-import { eventEtag, presentPermissions } from '../http/schemas/event.presenter.js';
+import { eventEtag } from '../presenters/event.presenter.js';
+import { presentPermissions } from '../presenters/permission.presenter.js';
 import { calendarEtag, icalEventOf } from '../presenters/ical.presenter.js';
 import { eventsRepository } from '../repositories/events.repository.js';
 import { requireRoleCached } from './access.js';
