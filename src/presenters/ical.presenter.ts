@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventRow } from '../db/types.js';
 import type { OccurrenceException } from '../domain/recurrence-expand.js';
+import { parseRecurrence, ruleLine } from '../domain/recurrence-set.js';
 import type { IcalEvent } from '../ical/index.js';
 
 /** An event row as the iCalendar writer takes it (SEQUENCE counts the versions after the first). */
@@ -14,7 +15,9 @@ export function icalEventOf(row: EventRow): IcalEvent {
     end: row.end_time,
     timezone: row.timezone,
     allDay: row.all_day === 1,
-    rrule: row.rrule,
+    // The stored recurrence is the RRULE line plus an optional RDATE line (recurrence-set.ts).
+    rrule: row.rrule === null ? null : ruleLine(row.rrule),
+    rdates: row.rrule === null ? [] : parseRecurrence(row.rrule).rdates,
     exceptions: JSON.parse(row.exceptions) as OccurrenceException[],
     created: row.created_at,
     lastModified: row.updated_at,
