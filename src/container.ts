@@ -22,6 +22,9 @@ import { createSharingService } from './services/sharing.service.js';
 import { createWsHub } from './adapters/ws-hub.js';
 import { createNotificationsService } from './services/notifications.service.js';
 import { createSyncService } from './services/sync.service.js';
+import { createIcalExportService } from './services/ical-export.service.js';
+import { createIcalImportService } from './services/ical-import.service.js';
+import { createFeedsService } from './services/feeds.service.js';
 
 /** Wires the database, adapters and services with plain factories; one per process (or per test app). */
 export async function createContainer(config: Readonly<Config>, log: (err: unknown) => void = () => undefined) {
@@ -49,6 +52,9 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const notifications = createNotificationsService({ handle, rc: readCache });
   const hub = createWsHub({ bus, replay: notifications.since, log: (err) => log(err) });
   const sync = createSyncService({ handle });
+  const icalExport = createIcalExportService({ handle, rc: readCache });
+  const icalImport = createIcalImportService({ handle, write });
+  const feeds = createFeedsService({ handle, exporter: icalExport });
 
   return {
     config,
@@ -71,6 +77,9 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     notifications,
     hub,
     sync,
+    icalExport,
+    icalImport,
+    feeds,
     async close() {
       rateLimit.memory.close();
       await bus.close();
