@@ -30,6 +30,8 @@ import { sharingRoutes } from './http/routes/sharing.routes.js';
 import { notificationsRoutes } from './http/routes/notifications.routes.js';
 import { notificationsWsRoutes } from './http/routes/notifications-ws.routes.js';
 import { syncRoutes } from './http/routes/sync.routes.js';
+import { icalRoutes } from './http/routes/ical.routes.js';
+import { feedsRoutes, publicFeedRoutes } from './http/routes/feeds.routes.js';
 import { UserSchema } from './http/schemas/auth.schemas.js';
 import { ErrorResponse } from './http/schemas/common.schemas.js';
 import { DOCUMENTED_AS } from './http/schemas/documented.js';
@@ -134,6 +136,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
   await app.register(async (pub) => {
     await pub.register(healthRoutes, { c });
     await pub.register(publicAuthRoutes, { c });
+    await pub.register(publicFeedRoutes, { c });
   });
 
   await app.register(async (priv) => {
@@ -148,6 +151,8 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     await priv.register(notificationsRoutes, { c });
     await priv.register(notificationsWsRoutes, { c });
     await priv.register(syncRoutes, { c });
+    await priv.register(icalRoutes, { c });
+    await priv.register(feedsRoutes, { c });
   });
 
   return app;

@@ -25,6 +25,8 @@ export interface Config {
   sessionMaxAgeSeconds: number;
   /** When set, `/metrics` needs `Authorization: Bearer <token>`. */
   metricsToken: string | null;
+  /** Public origin for absolute links (feed addresses), e.g. https://cal.example.com; null: from the request. */
+  publicUrl: string | null;
 }
 
 /** Shortest signing secret accepted (HS256 wants at least 256 bits). */
@@ -166,5 +168,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     cacheEnabled: bool(env, 'CACHE_ENABLED', true),
     sessionMaxAgeSeconds: int(env, 'SESSION_MAX_AGE_SECONDS', 2_592_000, 60, 315_360_000),
     metricsToken: env.METRICS_TOKEN?.trim() || null,
+    publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? null,
   });
 }

@@ -23,6 +23,9 @@ import { createSharingService } from './services/sharing.service.js';
 import { createWsHub } from './adapters/ws-hub.js';
 import { createNotificationsService } from './services/notifications.service.js';
 import { createSyncService } from './services/sync.service.js';
+import { createIcalExportService } from './services/ical-export.service.js';
+import { createIcalImportService } from './services/ical-import.service.js';
+import { createFeedsService } from './services/feeds.service.js';
 
 /** Longest any cached value lives with several instances (see read-cache.ts). */
 export const SCALED_CACHE_MAX_AGE_MS = 4_000;
@@ -68,6 +71,9 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     ...(redis ? { inactiveSessions: sessions.inactive, sessionCheckMs: SOCKET_SESSION_CHECK_MS } : {}),
   });
   const sync = createSyncService({ handle });
+  const icalExport = createIcalExportService({ handle, rc: readCache });
+  const icalImport = createIcalImportService({ handle, write });
+  const feeds = createFeedsService({ handle, exporter: icalExport });
 
   return {
     config,
@@ -91,6 +97,9 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     notifications,
     hub,
     sync,
+    icalExport,
+    icalImport,
+    feeds,
     async close() {
       rateLimit.memory.close();
       await bus.close();

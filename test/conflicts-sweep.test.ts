@@ -21,7 +21,7 @@ const daily = (k: number, offsetMin = 0) => {
 };
 const draft = (k: number, offsetMin: number, rrule = 'FREQ=DAILY;COUNT=30'): EventDraft => {
   const d = daily(k, offsetMin);
-  return { title: d.title, description: '', location: '', start: Date.parse(d.start_time), end: Date.parse(d.end_time), timezone: 'UTC', rrule, exceptions: [] };
+  return { title: d.title, description: '', location: '', start: Date.parse(d.start_time), end: Date.parse(d.end_time), timezone: 'UTC', rrule, exceptions: [], uid: `sweep-${k}-${offsetMin}`, allDay: false };
 };
 
 describe('conflict checks as one sweep', () => {

@@ -49,6 +49,21 @@ export interface EventsTable {
   deleted_at: number | null;
   /** Title, description and location folded for search (lower case, no accents); see domain/search-text.ts. */
   search_text: ColumnType<string, string | undefined, string>;
+  /** RFC 5545 UID; unique per creator. */
+  uid: string;
+  /** 1: start/end are local midnights in `timezone` (an all-day event, free time). */
+  all_day: number;
+  /** iCalendar text of the properties and components Tandem does not model ('' when none). */
+  ical_extra: string;
+}
+
+export interface FeedsTable {
+  id: string;
+  user_id: number;
+  name: string;
+  /** sha-256 (hex) of the secret in the feed's address; the secret itself is never stored. */
+  secret_hash: string;
+  created_at: number;
 }
 
 export interface EventPermissionsTable {
@@ -114,6 +129,7 @@ export interface Database {
   event_changes: EventChangesTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
+  feeds: FeedsTable;
 }
 
 /** What repositories take: the database, or the transaction a unit of work opened. */
@@ -131,6 +147,7 @@ export type VersionRow = Selectable<EventVersionsTable>;
 export type ChangeRow = Selectable<EventChangesTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type FeedRow = Selectable<FeedsTable>;
 
 /*
  * Rows as the repositories' joins return them: a table row plus the names or role joined to it.

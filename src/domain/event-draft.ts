@@ -5,6 +5,7 @@ import { canonicalTimeZone, isOriginalOccurrence, sparseRule, type OccurrenceExc
 import { parsePattern, presentPattern } from './recurrence-pattern.js';
 import { applyExdates, checkRdates, storedRecurrence } from './recurrence-input.js';
 import { iso, readTimestamp, timestampProblem } from './time.js';
+import { isLocalMidnight, newUid, uidProblem } from './event-uid.js';
 
 /** An event's own state, normalised: what services check, store and snapshot. */
 export interface EventDraft {
@@ -16,6 +17,10 @@ export interface EventDraft {
   timezone: string;
   rrule: string | null;
   exceptions: OccurrenceException[];
+  uid: string;
+  allDay: boolean;
+  /** iCalendar text Tandem does not model; undefined keeps what the event has (a rollback, a REST edit). */
+  kept?: string;
 }
 
 /** The writable fields of an event as a client sends them (types already checked by the schema). */
@@ -28,6 +33,9 @@ export interface EventInput {
   timezone?: string;
   is_recurring?: boolean;
   recurrence_pattern?: unknown;
+  /** Only on create: the RFC 5545 UID (generated when absent). */
+  uid?: string;
+  all_day?: boolean;
 }
 
 
@@ -90,6 +98,15 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
     errors.push({ field: path(prefix, 'recurrence_pattern'), message: 'is required when is_recurring is true' });
   }
 
+  if (input.uid !== undefined) {
+    const why = uidProblem(input.uid);
+    if (why) errors.push({ field: path(prefix, 'uid'), message: why });
+  }
+  const allDay = input.all_day ?? base?.allDay ?? false;
+  if (allDay && zoneIn !== null) {
+    if (start !== undefined && !isLocalMidnight(start, timezone)) errors.push({ field: path(prefix, 'start_time'), message: `must be a local midnight in ${timezone} for an all-day event` });
+    if (end !== undefined && !isLocalMidnight(end, timezone)) errors.push({ field: path(prefix, 'end_time'), message: `must be a local midnight in ${timezone} for an all-day event` });
+  }
   if (start !== undefined && end !== undefined) {
     if (end <= start) errors.push({ field: path(prefix, 'end_time'), message: 'must be after start_time' });
     else if (end - start > MAX_SPAN_MS) errors.push({ field: path(prefix, 'end_time'), message: `an event may last at most ${MAX_SPAN_DAYS} days` });
@@ -111,6 +128,9 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
     timezone,
     rrule,
     exceptions: rrule ? (base?.exceptions ?? []) : [],
+    uid: base?.uid ?? input.uid ?? newUid(),
+    allDay,
+    kept: base?.kept,
   };
   // A changed rule, start or zone can orphan exceptions: keep only those still naming an occurrence.
   if (draft.exceptions.length && base && (draft.rrule !== base.rrule || draft.start !== base.start || draft.timezone !== base.timezone)) {
@@ -138,6 +158,8 @@ export function toSnapshot(d: EventDraft): Snapshot {
     is_recurring: d.rrule !== null,
     recurrence_pattern: d.rrule ? presentPattern(d.rrule, d.exceptions) : null,
     exceptions: d.exceptions,
+    uid: d.uid,
+    all_day: d.allDay,
   };
 }
 
@@ -152,5 +174,7 @@ export function fromSnapshot(s: Snapshot): EventDraft {
     timezone: s.timezone,
     rrule: storedRecurrence(s.recurrence_pattern),
     exceptions: s.exceptions ?? [],
+    uid: s.uid ?? '',
+    allDay: s.all_day ?? false,
   };
 }

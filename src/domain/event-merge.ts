@@ -2,7 +2,7 @@ import { conflict } from './errors.js';
 import { applyInput, fromSnapshot, toSnapshot, type EventDraft, type EventInput } from './event-draft.js';
 import { changedFields, jsonEqual, type Snapshot, type SnapshotField } from './event-snapshot.js';
 
-const INPUT_FIELDS = ['title', 'description', 'location', 'start_time', 'end_time', 'timezone', 'is_recurring', 'recurrence_pattern'] as const;
+const INPUT_FIELDS = ['title', 'description', 'location', 'start_time', 'end_time', 'timezone', 'is_recurring', 'recurrence_pattern', 'all_day'] as const;
 
 /**
  * Fields that users other than `actorId` changed along a run of consecutive versions (oldest

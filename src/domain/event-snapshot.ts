@@ -15,12 +15,15 @@ export interface Snapshot {
   is_recurring: boolean;
   recurrence_pattern: PresentedPattern | null;
   exceptions: OccurrenceException[];
+  uid: string;
+  all_day: boolean;
 }
 
 /** A snapshot as a version row stores it (JSON); `exceptions` defaults to [] so every version has the same shape. */
 export function readSnapshot(data: string): Snapshot {
   const s = JSON.parse(data) as Snapshot;
-  return { ...s, exceptions: s.exceptions ?? [] };
+  // Versions written before uid/all_day existed read with the same shape as new ones.
+  return { ...s, exceptions: s.exceptions ?? [], uid: s.uid ?? '', all_day: s.all_day ?? false };
 }
 
 export const SNAPSHOT_FIELDS = [
@@ -33,6 +36,8 @@ export const SNAPSHOT_FIELDS = [
   'is_recurring',
   'recurrence_pattern',
   'exceptions',
+  'uid',
+  'all_day',
 ] as const satisfies readonly (keyof Snapshot)[];
 
 export type SnapshotField = (typeof SNAPSHOT_FIELDS)[number];

@@ -17,6 +17,8 @@ export function presentEvent(row: EventRow, role: Role, permissions?: PresentedP
     timezone: row.timezone,
     is_recurring: row.is_recurring === 1,
     ...withPattern(row),
+    uid: row.uid,
+    all_day: row.all_day === 1,
     created_by: row.created_by,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),

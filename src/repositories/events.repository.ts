@@ -27,18 +27,31 @@ export function draftFromRow(row: EventRow): EventDraft {
     timezone: row.timezone,
     rrule: row.rrule,
     exceptions: JSON.parse(row.exceptions) as OccurrenceException[],
+    uid: row.uid,
+    allDay: row.all_day === 1,
+    kept: row.ical_extra,
   };
 }
 
+/**
+ * An all-day occurrence ends at a local midnight, which a DST change can move by an hour past the
+ * fixed-duration bound; the slack keeps it inside window queries.
+ */
+const ALL_DAY_SLACK_MS = 2 * 3600_000;
+
 /** The columns a draft occupies in the events table. */
 export function draftColumns(d: EventDraft) {
+  const end = d.rrule ? seriesEnd(toSeries(d)) : d.end;
   return {
+    ...(d.kept !== undefined ? { ical_extra: d.kept } : {}),
+    uid: d.uid,
+    all_day: d.allDay ? 1 : 0,
     title: d.title,
     description: d.description,
     location: d.location,
     start_time: d.start,
     end_time: d.end,
-    series_end: d.rrule ? seriesEnd(toSeries(d)) : d.end,
+    series_end: end !== null && d.allDay ? end + ALL_DAY_SLACK_MS : end,
     timezone: d.timezone,
     is_recurring: d.rrule ? 1 : 0,
     rrule: d.rrule,
@@ -58,6 +71,22 @@ export const eventsRepository = {
 
   async byId(db: Db, id: number): Promise<EventRow | undefined> {
     return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** The creator's event with this UID (deleted ones too), if any. */
+  async byCreatorUid(db: Db, userId: number, uid: string): Promise<EventRow | undefined> {
+    return db.selectFrom('events').selectAll().where('created_by', '=', userId).where('uid', '=', uid).executeTakeFirst();
+  },
+
+  /** The creator's events among these UIDs (deleted ones too). */
+  async byCreatorUids(db: Db, userId: number, uids: string[]): Promise<EventRow[]> {
+    if (!uids.length) return [];
+    const out: EventRow[] = [];
+    // Chunks keep each statement under SQLite's bound-parameter limit.
+    for (let i = 0; i < uids.length; i += 500) {
+      out.push(...(await db.selectFrom('events').selectAll().where('created_by', '=', userId).where('uid', 'in', uids.slice(i, i + 500)).execute()));
+    }
+    return out;
   },
 
   /** Writes the new state only if the version is still `expectedVersion` (optimistic check). */

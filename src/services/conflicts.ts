@@ -60,12 +60,15 @@ export async function findConflicts(db: Db, userId: number, drafts: EventDraft[]
   const windows = drafts.map(checkWindow);
   const items: SweepItem[] = [];
   drafts.forEach((d, k) => {
+    // All-day events are free time: they neither clash nor are clashed with.
+    if (d.allDay) return;
     for (const o of occurrencesIn(d, windows[k][0], windows[k][1])) items.push({ key: k, fresh: true, start: o.start, end: o.end });
   });
   const spans = mergeWindows(windows);
   const candidates = await eventsRepository.listForUser(db, { userId, windowStart: spans[0][0], windowEnd: spans[spans.length - 1][1], excludeIds });
   const byId = new Map(candidates.map((c) => [c.id, c]));
   for (const c of candidates) {
+    if (c.all_day === 1) continue;
     const series = draftFromRow(c);
     const first = c.start_time, last = c.series_end ?? Infinity;
     for (const [ws, we] of spans) {
@@ -94,6 +97,7 @@ export async function overlappingPairs(db: Db, userId: number, ws: number, we: n
   const rows = await eventsRepository.listForUser(db, { userId, windowStart: ws, windowEnd: we });
   const occ: { id: number; title: string; start: number; end: number }[] = [];
   for (const r of rows) {
+    if (r.all_day === 1) continue;
     for (const o of occurrencesIn(draftFromRow(r), ws, we)) occ.push({ id: r.id, title: r.title, start: o.start, end: o.end });
   }
   occ.sort((a, b) => a.start - b.start || a.id - b.id);

@@ -1,7 +1,7 @@
 import type { DbHandle } from '../db/connection.js';
 import type { EventRow, EventWithRole } from '../db/types.js';
 import { validationError } from '../domain/errors.js';
-import { expandOccurrences, hasOccurrenceBetween, type Occurrence } from '../domain/recurrence-expand.js';
+import { hasOccurrenceBetween, occurrencesBetween, type Occurrence } from '../domain/recurrence-expand.js';
 import { foldForSearch } from '../domain/search-text.js';
 import { MAX_EXPANDED, MAX_SPAN_MS } from '../domain/limits.js';
 import { toSeries } from '../domain/event-draft.js';
@@ -11,6 +11,7 @@ import { presentEvent } from '../presenters/event.presenter.js';
 import { presentOccurrence } from '../presenters/occurrence.presenter.js';
 import { draftFromRow, eventsRepository } from '../repositories/events.repository.js';
 import { dep, type ReadCache } from './read-cache.js';
+import { allDayEnds } from '../domain/all-day.js';
 
 export interface ListQuery {
   skip: number;
@@ -26,7 +27,8 @@ export interface ListQuery {
 
 function occurrencesOf(r: EventWithRole, ws: number, we: number): Occurrence[] {
   try {
-    return expandOccurrences(toSeries(draftFromRow(r)), ws, we, MAX_EXPANDED);
+    const draft = draftFromRow(r);
+    return allDayEnds(occurrencesBetween(toSeries(draft), ws, we, MAX_EXPANDED), draft);
   } catch (err) {
     if (err instanceof RangeError) throw validationError([{ field: 'end_time', message: 'the window holds too many occurrences; narrow it' }]);
     throw err;

@@ -4,7 +4,7 @@ import { AppError, notFound, validationError } from '../domain/errors.js';
 import { applyInput, toSeries, type EventDraft } from '../domain/event-draft.js';
 import { parseWindow } from '../domain/event-window.js';
 import { MAX_EXPANDED, MAX_SPAN_DAYS, MAX_SPAN_MS } from '../domain/limits.js';
-import { expandOccurrences, isOriginalOccurrence, splitRefusal, splitSeries, type OccurrenceException } from '../domain/recurrence-expand.js';
+import { expandOccurrences, isOriginalOccurrence, occurrencesBetween, splitRefusal, splitSeries, type OccurrenceException } from '../domain/recurrence-expand.js';
 import { iso, parseTimestamp, readTimestamp, timestampProblem } from '../domain/time.js';
 import { presentEvent } from '../presenters/event.presenter.js';
 import { presentOccurrence } from '../presenters/occurrence.presenter.js';
@@ -18,6 +18,8 @@ import { findConflicts, rejectConflicts } from './conflicts.js';
 import { appendVersion, insertEvent } from './event-writer.js';
 import type { WriteFlags } from './events.service.js';
 import type { UnitOfWork, WriteContext } from './unit-of-work.js';
+import { newUid } from '../domain/event-uid.js';
+import { allDayEnds } from '../domain/all-day.js';
 
 export interface OccurrenceInput {
   title?: string;
@@ -67,7 +69,8 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
     async list(actorId: number, id: number, start: string | undefined, end: string | undefined) {
       const { event, role } = await requireRoleCached(rc, handle.db, id, actorId, 'VIEWER');
       const { ws, we } = parseWindow(start, end, true, MAX_SPAN_MS);
-      const occ = expandOccurrences(toSeries(draftFromRow(event)), ws!, we!, MAX_EXPANDED);
+      const draft = draftFromRow(event);
+      const occ = allDayEnds(occurrencesBetween(toSeries(draft), ws!, we!, MAX_EXPANDED), draft);
       return { items: occ.map((o) => presentOccurrence(event, role, o)) };
     },
 
@@ -133,7 +136,8 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
         }
         const parts = splitSeries(toSeries(draft), key);
         const before: EventDraft = { ...draft, rrule: parts.before.rrule, exceptions: parts.before.exceptions };
-        const afterBase: EventDraft = { ...draft, start: key, end: key + (draft.end - draft.start), rrule: parts.after.rrule, exceptions: parts.after.exceptions };
+        // The following part is a new event: its own UID (a UID names one series).
+        const afterBase: EventDraft = { ...draft, uid: newUid(), start: key, end: key + (draft.end - draft.start), rrule: parts.after.rrule, exceptions: parts.after.exceptions };
         const after = applyInput(afterBase, input);
         const conflicts = await findConflicts(ctx.trx, actorId, [after], [id]);
         rejectConflicts(conflicts, flags.checkConflicts, 'The new series overlaps other events in your calendar');
