@@ -25,6 +25,8 @@ import { sharingRoutes } from './http/routes/sharing.routes.js';
 import { notificationsRoutes } from './http/routes/notifications.routes.js';
 import { notificationsWsRoutes } from './http/routes/notifications-ws.routes.js';
 import { syncRoutes } from './http/routes/sync.routes.js';
+import { appPasswordsRoutes } from './http/routes/app-passwords.routes.js';
+import { davRoutes } from './http/dav/dav.routes.js';
 import { UserSchema } from './http/schemas/auth.schemas.js';
 import { ErrorResponse } from './http/schemas/common.schemas.js';
 import { EventSchema } from './http/schemas/events.schemas.js';
@@ -119,7 +121,11 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     await priv.register(notificationsRoutes, { c });
     await priv.register(notificationsWsRoutes, { c });
     await priv.register(syncRoutes, { c });
+    await priv.register(appPasswordsRoutes, { c });
   });
+
+  // CalDAV: its own scope with HTTP Basic (app passwords) and XML/iCalendar bodies.
+  await app.register(davRoutes, { c });
 
   return app;
 }

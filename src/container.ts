@@ -22,6 +22,11 @@ import { createSharingService } from './services/sharing.service.js';
 import { createWsHub } from './adapters/ws-hub.js';
 import { createNotificationsService } from './services/notifications.service.js';
 import { createSyncService } from './services/sync.service.js';
+import { createAppPasswordsService } from './services/app-passwords.service.js';
+import { createBasicAuth } from './services/basic-auth.service.js';
+import { createFailureCounter } from './adapters/failure-counter.js';
+import { createDavService } from './services/dav.service.js';
+import { createDavWriteService } from './services/dav-write.service.js';
 
 /** Wires the database, adapters and services with plain factories; one per process (or per test app). */
 export async function createContainer(config: Readonly<Config>, log: (err: unknown) => void = () => undefined) {
@@ -49,6 +54,12 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const notifications = createNotificationsService({ handle, rc: readCache });
   const hub = createWsHub({ bus, replay: notifications.since, log: (err) => log(err) });
   const sync = createSyncService({ handle });
+  const appPasswords = createAppPasswordsService({ handle, write, rc: readCache });
+  const basicAuth = createBasicAuth({
+    handle, gens, failures: createFailureCounter(rateLimit, 'rl:dav-auth-fail:'), maxFailuresPerMinute: config.rateLimitAuthPerMinute,
+  });
+  const dav = createDavService({ handle });
+  const davWrite = createDavWriteService({ handle, write, dav, events, sharing });
 
   return {
     config,
@@ -71,6 +82,10 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     notifications,
     hub,
     sync,
+    appPasswords,
+    basicAuth,
+    dav,
+    davWrite,
     async close() {
       rateLimit.memory.close();
       await bus.close();

@@ -98,6 +98,27 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface AppPasswordsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface DavSettingsTable {
+  user_id: number;
+  calendar_timezone: string;
+  updated_at: number;
+}
+
+export interface DavNamesTable {
+  event_id: number;
+  name: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -107,6 +128,9 @@ export interface Database {
   event_changes: EventChangesTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
+  app_passwords: AppPasswordsTable;
+  dav_settings: DavSettingsTable;
+  dav_names: DavNamesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -120,3 +144,4 @@ export type VersionRow = Selectable<EventVersionsTable>;
 export type ChangeRow = Selectable<EventChangesTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type AppPasswordRow = Selectable<AppPasswordsTable>;
