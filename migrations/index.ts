@@ -1,11 +1,13 @@
 import type { Migration } from 'kysely';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_changes_target_index.js';
+import * as m004 from './004_icalendar.js';
 import * as m005 from './005_app_passwords.js';
 
 /** Every migration in order; listed statically so the same code runs from source and from the build. */
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_changes_target_index': m002,
+  '004_icalendar': m004,
   '005_app_passwords': m005,
 };

@@ -71,6 +71,7 @@ describe('diff over a long random edit sequence', () => {
     expect(snaps.get(n)).toEqual({
       title: current.title, description: current.description, location: current.location, start_time: current.start_time, end_time: current.end_time,
       timezone: current.timezone, is_recurring: current.is_recurring, recurrence_pattern: current.recurrence_pattern, exceptions: current.exceptions,
+      uid: current.uid, all_day: current.all_day,
     });
     expect([...snaps.values()].some((s) => (s.exceptions as unknown[]).length > 0)).toBe(true);
     for (let i = 1; i <= n; i++) {
@@ -106,7 +107,7 @@ describe('history and versions', () => {
     expect(all.items[2].created_by).toEqual({ id: owner.id, username: owner.username });
     expect(all.items[0].created_at).toMatch(/Z$/);
     expect(Object.keys(all.items[0].data).sort()).toEqual(
-      ['description', 'end_time', 'exceptions', 'is_recurring', 'location', 'recurrence_pattern', 'start_time', 'timezone', 'title'],
+      ['all_day', 'description', 'end_time', 'exceptions', 'is_recurring', 'location', 'recurrence_pattern', 'start_time', 'timezone', 'title', 'uid'],
     );
     const page = await get(`/api/events/${e.id}/history?skip=1&limit=1`, viewer);
     expect(page).toMatchObject({ total: 3, items: [{ version: 2, data: { title: 'Paged 2' } }] });

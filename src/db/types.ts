@@ -42,6 +42,21 @@ export interface EventsTable {
   updated_at: number;
   version: number;
   deleted_at: number | null;
+  /** RFC 5545 UID; unique per creator. */
+  uid: string;
+  /** 1: start/end are local midnights in `timezone` (an all-day event, free time). */
+  all_day: number;
+  /** iCalendar text of the properties and components Tandem does not model ('' when none). */
+  ical_extra: string;
+}
+
+export interface FeedsTable {
+  id: string;
+  user_id: number;
+  name: string;
+  /** sha-256 (hex) of the secret in the feed's address; the secret itself is never stored. */
+  secret_hash: string;
+  created_at: number;
 }
 
 export interface EventPermissionsTable {
@@ -128,6 +143,7 @@ export interface Database {
   event_changes: EventChangesTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
+  feeds: FeedsTable;
   app_passwords: AppPasswordsTable;
   dav_settings: DavSettingsTable;
   dav_names: DavNamesTable;
@@ -144,4 +160,5 @@ export type VersionRow = Selectable<EventVersionsTable>;
 export type ChangeRow = Selectable<EventChangesTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type FeedRow = Selectable<FeedsTable>;
 export type AppPasswordRow = Selectable<AppPasswordsTable>;

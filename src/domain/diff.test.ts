@@ -13,6 +13,8 @@ const base: Snapshot = {
   is_recurring: false,
   recurrence_pattern: null,
   exceptions: [],
+  uid: 'team-sync@tandem',
+  all_day: false,
 };
 
 const side = (segments: Segment[], keep: 'insert' | 'delete') => segments.filter((s) => s.op === 'equal' || s.op === keep).map((s) => s.text).join('');
@@ -45,6 +47,8 @@ const snapshot: fc.Arbitrary<Snapshot> = fc.record({
   is_recurring: fc.boolean(),
   recurrence_pattern: fc.option(pattern, { nil: null }),
   exceptions: fc.array(exception, { maxLength: 3 }),
+  uid: fc.constantFrom('a@tandem', 'b@example.com'),
+  all_day: fc.boolean(),
 });
 // Pairs that share some fields, so the "unchanged field" branch is exercised too.
 const pair = fc.tuple(snapshot, snapshot, fc.array(fc.boolean(), { minLength: SNAPSHOT_FIELDS.length, maxLength: SNAPSHOT_FIELDS.length })).map(([a, b, same]) => {

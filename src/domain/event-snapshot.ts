@@ -15,6 +15,8 @@ export interface Snapshot {
   is_recurring: boolean;
   recurrence_pattern: PresentedPattern | null;
   exceptions: OccurrenceException[];
+  uid: string;
+  all_day: boolean;
 }
 
 export const SNAPSHOT_FIELDS = [
@@ -27,6 +29,8 @@ export const SNAPSHOT_FIELDS = [
   'is_recurring',
   'recurrence_pattern',
   'exceptions',
+  'uid',
+  'all_day',
 ] as const satisfies readonly (keyof Snapshot)[];
 
 export type SnapshotField = (typeof SNAPSHOT_FIELDS)[number];

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { PermissionWithUser } from './permissions.repository.js';
 
@@ -71,7 +71,7 @@ export const davRepository = {
       .innerJoin('event_permissions as p', 'p.event_id', 'e.id')
       .leftJoin('dav_names as n', 'n.event_id', 'e.id')
       .where('p.user_id', '=', userId)
-      .where(sql.ref('e.uid'), '=', uid)
+      .where('e.uid', '=', uid)
       .where('n.name', 'is', null)
       .select('e.id')
       .execute();
@@ -87,7 +87,7 @@ export const davRepository = {
       .selectFrom('events as e')
       .innerJoin('event_permissions as p', 'p.event_id', 'e.id')
       .where('p.user_id', '=', userId)
-      .where(sql.ref('e.uid'), '=', uid)
+      .where('e.uid', '=', uid)
       .where((eb) => eb.or([eb('e.deleted_at', 'is', null), eb('e.created_by', '=', userId)]))
       .select('e.id')
       .execute();

@@ -28,6 +28,22 @@ export const eventsRepository = {
     return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** The creator's event with this UID (deleted ones too), if any. */
+  async byCreatorUid(db: Db, userId: number, uid: string): Promise<EventRow | undefined> {
+    return db.selectFrom('events').selectAll().where('created_by', '=', userId).where('uid', '=', uid).executeTakeFirst();
+  },
+
+  /** The creator's events among these UIDs (deleted ones too). */
+  async byCreatorUids(db: Db, userId: number, uids: string[]): Promise<EventRow[]> {
+    if (!uids.length) return [];
+    const out: EventRow[] = [];
+    // Chunks keep each statement under SQLite's bound-parameter limit.
+    for (let i = 0; i < uids.length; i += 500) {
+      out.push(...(await db.selectFrom('events').selectAll().where('created_by', '=', userId).where('uid', 'in', uids.slice(i, i + 500)).execute()));
+    }
+    return out;
+  },
+
   /** Writes the new state only if the version is still `expectedVersion` (optimistic check). */
   async update(db: Db, id: number, expectedVersion: number, patch: EventUpdate): Promise<EventRow | undefined> {
     return db.updateTable('events').set(patch).where('id', '=', id).where('version', '=', expectedVersion).returningAll().executeTakeFirst();

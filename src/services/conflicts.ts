@@ -58,6 +58,8 @@ export async function findConflicts(db: Db, userId: number, drafts: EventDraft[]
   const seen = new Set<string>();
   for (let k = 0; k < drafts.length && out.length < MAX_REPORTED; k++) {
     const d = drafts[k];
+    // All-day events are free time: they neither clash nor are clashed with.
+    if (d.allDay) continue;
     const [ws, we] = checkWindow(d);
     const mine = occurrencesIn(d, ws, we);
     if (!mine.length) continue;
@@ -65,7 +67,7 @@ export async function findConflicts(db: Db, userId: number, drafts: EventDraft[]
     for (const c of candidates) {
       if (out.length >= MAX_REPORTED) break;
       const key = `e${c.id}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key) || c.all_day === 1) continue;
       const clash = firstClash(mine, occurrencesIn(draftFromRow(c), ws, we));
       if (clash) {
         seen.add(key);
@@ -73,6 +75,7 @@ export async function findConflicts(db: Db, userId: number, drafts: EventDraft[]
       }
     }
     for (let j = 0; j < k; j++) {
+      if (drafts[j].allDay) continue;
       const clash = firstClash(mine, occurrencesIn(drafts[j], ws, we));
       if (clash) out.push({ event_id: null, index: j, title: drafts[j].title, start_time: iso(clash.start), end_time: iso(clash.end) });
     }
@@ -85,6 +88,7 @@ export async function overlappingPairs(db: Db, userId: number, ws: number, we: n
   const rows = await eventsRepository.listForUser(db, { userId, windowStart: ws, windowEnd: we });
   const occ: { id: number; title: string; start: number; end: number }[] = [];
   for (const r of rows) {
+    if (r.all_day === 1) continue;
     for (const o of occurrencesIn(draftFromRow(r), ws, we)) occ.push({ id: r.id, title: r.title, start: o.start, end: o.end });
   }
   occ.sort((a, b) => a.start - b.start || a.id - b.id);

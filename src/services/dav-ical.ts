@@ -13,26 +13,23 @@ import { draftFromRow, toSeries } from './event-input.js';
 /** Most instances one object may expand to in a query. */
 export const MAX_EXPANDED = 5000;
 
-type Extra = { uid?: string; all_day?: number; ical_extra?: string };
-
 /** The mapping's input for an event row. */
 export function rowToIcal(row: EventRow): IcalEvent {
-  const x = row as EventRow & Extra;
   return {
-    uid: x.uid || `tandem-event-${row.id}`,
+    uid: row.uid,
     title: row.title,
     description: row.description,
     location: row.location,
     start: row.start_time,
     end: row.end_time,
     timezone: row.timezone,
-    allDay: x.all_day === 1,
+    allDay: row.all_day === 1,
     rrule: row.rrule,
     exceptions: JSON.parse(row.exceptions),
     created: row.created_at,
     lastModified: row.updated_at,
     sequence: row.version - 1,
-    kept: x.ical_extra ?? '',
+    kept: row.ical_extra,
   };
 }
 

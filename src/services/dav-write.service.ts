@@ -1,6 +1,5 @@
 import ICAL from 'ical.js';
 import type { DbHandle } from '../db/connection.js';
-import type { EventRow } from '../db/types.js';
 import { AppError } from '../domain/errors.js';
 import { isOriginalOccurrence } from '../domain/recurrence-expand.js';
 import { iso } from '../domain/time.js';
@@ -73,8 +72,7 @@ export function readObject(text: string, zone: string): ParsedEvent {
 function draftOf(p: ParsedEvent, base: EventDraft | null): EventDraft {
   let draft: EventDraft;
   try {
-    // all_day and kept arrive with the iCalendar work (EventInput/EventDraft gain them there).
-    const input: EventInput & { all_day?: boolean } = {
+    const input: EventInput = {
       title: p.title.trim() ? p.title : 'Untitled',
       description: p.description,
       location: p.location,
@@ -97,7 +95,7 @@ function draftOf(p: ParsedEvent, base: EventDraft | null): EventDraft {
   if (p.exceptions.length > MAX_EXCEPTIONS) throw new DavPreconditionError('valid-calendar-data', `At most ${MAX_EXCEPTIONS} exceptions per series`);
   const series = toSeries({ ...draft, exceptions: [] });
   draft.exceptions = draft.rrule ? p.exceptions.filter((e) => isOriginalOccurrence(series, Date.parse(e.original_start))) : [];
-  (draft as EventDraft & { kept?: string }).kept = p.kept;
+  draft.kept = p.kept;
   return draft;
 }
 
@@ -125,7 +123,7 @@ export function createDavWriteService(deps: { handle: DbHandle; write: UnitOfWor
         throw new AppError('PRECONDITION_FAILED', 'The resource changed since you read it', { current_version: existing?.row.version ?? null });
       }
       if (existing && existing.role === 'VIEWER') throw new DavPreconditionError('need-privileges', 'Viewers cannot change this event');
-      if (existing && (existing.row as EventRow & { uid: string }).uid !== parsed.uid) {
+      if (existing && existing.row.uid !== parsed.uid) {
         throw new DavPreconditionError('no-uid-conflict', 'The UID of a calendar object cannot change');
       }
       if (!existing) {

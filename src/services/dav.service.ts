@@ -22,10 +22,9 @@ export interface DavObject {
 const MAX_SYNC_PAGES = 20;
 const TOKEN_PREFIX = 'http://tandem.invalid/ns/sync/';
 
-/** The UID of an event row (events created before UIDs existed fall back to their id). */
+/** The UID of an event row. */
 export function uidOf(row: EventRow): string {
-  const uid = (row as EventRow & { uid?: string | null }).uid;
-  return uid ? uid : `tandem-event-${row.id}`;
+  return row.uid;
 }
 
 /** The name of an event's resource: the one a client chose when it PUT it, else `<uid>.ics`. */

@@ -3,6 +3,7 @@ import type { Snapshot } from '../domain/event-snapshot.js';
 import { isValidTimeZone, isOriginalOccurrence, seriesEnd, type OccurrenceException, type SeriesInput } from '../domain/recurrence-expand.js';
 import { parsePattern, presentPattern } from '../domain/recurrence-pattern.js';
 import { iso, parseTimestamp } from '../domain/time.js';
+import { isLocalMidnight, newUid, uidProblem } from '../domain/event-uid.js';
 import type { EventRow } from '../db/types.js';
 
 /** An event's own state, normalised: what services check, store and snapshot. */
@@ -15,6 +16,10 @@ export interface EventDraft {
   timezone: string;
   rrule: string | null;
   exceptions: OccurrenceException[];
+  uid: string;
+  allDay: boolean;
+  /** iCalendar text Tandem does not model; undefined keeps what the event has (a rollback, a REST edit). */
+  kept?: string;
 }
 
 /** The writable fields of an event as a client sends them (types already checked by the schema). */
@@ -27,6 +32,9 @@ export interface EventInput {
   timezone?: string;
   is_recurring?: boolean;
   recurrence_pattern?: unknown;
+  /** Only on create: the RFC 5545 UID (generated when absent). */
+  uid?: string;
+  all_day?: boolean;
 }
 
 /** Longest single event or occurrence: one year. */
@@ -85,6 +93,15 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
     errors.push({ field: path(prefix, 'recurrence_pattern'), message: 'is required when is_recurring is true' });
   }
 
+  if (input.uid !== undefined) {
+    const why = uidProblem(input.uid);
+    if (why) errors.push({ field: path(prefix, 'uid'), message: why });
+  }
+  const allDay = input.all_day ?? base?.allDay ?? false;
+  if (allDay && isValidTimeZone(timezone)) {
+    if (start !== undefined && !isLocalMidnight(start, timezone)) errors.push({ field: path(prefix, 'start_time'), message: `must be a local midnight in ${timezone} for an all-day event` });
+    if (end !== undefined && !isLocalMidnight(end, timezone)) errors.push({ field: path(prefix, 'end_time'), message: `must be a local midnight in ${timezone} for an all-day event` });
+  }
   if (start !== undefined && end !== undefined) {
     if (end <= start) errors.push({ field: path(prefix, 'end_time'), message: 'must be after start_time' });
     else if (end - start > MAX_DURATION_MS) errors.push({ field: path(prefix, 'end_time'), message: 'an event may last at most 366 days' });
@@ -100,6 +117,9 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
     timezone,
     rrule,
     exceptions: rrule ? (base?.exceptions ?? []) : [],
+    uid: base?.uid ?? input.uid ?? newUid(),
+    allDay,
+    kept: base?.kept,
   };
   // A changed rule, start or zone can orphan exceptions: keep only those still naming an occurrence.
   if (draft.exceptions.length && base && (draft.rrule !== base.rrule || draft.start !== base.start || draft.timezone !== base.timezone)) {
@@ -123,18 +143,29 @@ export function draftFromRow(row: EventRow): EventDraft {
     timezone: row.timezone,
     rrule: row.rrule,
     exceptions: JSON.parse(row.exceptions) as OccurrenceException[],
+    uid: row.uid,
+    allDay: row.all_day === 1,
+    kept: row.ical_extra,
   };
 }
 
+const ALL_DAY_SLACK_MS = 2 * 3600_000;
+
 /** The columns a draft occupies in the events table. */
 export function draftColumns(d: EventDraft) {
+  const end = d.rrule ? seriesEnd(toSeries(d)) : d.end;
   return {
+    ...(d.kept !== undefined ? { ical_extra: d.kept } : {}),
+    uid: d.uid,
+    all_day: d.allDay ? 1 : 0,
     title: d.title,
     description: d.description,
     location: d.location,
     start_time: d.start,
     end_time: d.end,
-    series_end: d.rrule ? seriesEnd(toSeries(d)) : d.end,
+    // An all-day occurrence ends at a local midnight, which a DST change can move by an hour past
+    // the fixed-duration bound; the slack keeps it inside window queries.
+    series_end: end !== null && d.allDay ? end + ALL_DAY_SLACK_MS : end,
     timezone: d.timezone,
     is_recurring: d.rrule ? 1 : 0,
     rrule: d.rrule,
@@ -153,6 +184,8 @@ export function toSnapshot(d: EventDraft): Snapshot {
     is_recurring: d.rrule !== null,
     recurrence_pattern: d.rrule ? presentPattern(d.rrule) : null,
     exceptions: d.exceptions,
+    uid: d.uid,
+    all_day: d.allDay,
   };
 }
 
@@ -166,5 +199,7 @@ export function fromSnapshot(s: Snapshot): EventDraft {
     timezone: s.timezone,
     rrule: s.recurrence_pattern?.rrule ?? null,
     exceptions: s.exceptions ?? [],
+    uid: s.uid ?? '',
+    allDay: s.all_day ?? false,
   };
 }

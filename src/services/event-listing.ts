@@ -7,6 +7,7 @@ import { presentEvent } from '../http/schemas/event.presenter.js';
 import { eventsRepository, type EventWithRole } from '../repositories/events.repository.js';
 import { draftFromRow, toSeries } from './event-input.js';
 import { dep, type ReadCache } from './read-cache.js';
+import { allDayEnds } from '../domain/all-day.js';
 
 /** Longest window that may be expanded into occurrences. */
 export const MAX_WINDOW_MS = 366 * 86_400_000;
@@ -56,7 +57,8 @@ export function presentOccurrence(row: EventRow, role: string, o: Occurrence) {
 
 function occurrencesOf(r: EventWithRole, ws: number, we: number): Occurrence[] {
   try {
-    return expandOccurrences(toSeries(draftFromRow(r)), ws, we, MAX_EXPANDED);
+    const draft = draftFromRow(r);
+    return allDayEnds(expandOccurrences(toSeries(draft), ws, we, MAX_EXPANDED), draft);
   } catch (err) {
     if (err instanceof RangeError) throw validationError([{ field: 'end_time', message: 'the window holds too many occurrences; narrow it' }]);
     throw err;

@@ -51,6 +51,7 @@ export async function insertEvent(
 ): Promise<EventRow> {
   const row = await eventsRepository.insert(ctx.trx, {
     ...draftColumns(draft),
+    ical_extra: draft.kept ?? '',
     created_by: ctx.actor.id,
     created_at: ctx.now,
     updated_at: ctx.now,
@@ -83,10 +84,13 @@ export async function appendVersion(
   action: ChangeAction,
   opts: { summary?: string; extra?: Partial<EventRow>; notify?: { type: string; message: string } } = {},
 ): Promise<{ row: EventRow; changed: SnapshotField[] } | null> {
+  // The UID never changes after create (a rollback to a snapshot cannot change it either).
+  next = { ...next, uid: current.uid };
   const before = toSnapshot(draftFromRow(current));
   const after = toSnapshot(next);
   const changed = changedFields(before, after);
-  if (!changed.length && !opts.extra) return null;
+  const keptChanged = next.kept !== undefined && next.kept !== current.ical_extra;
+  if (!changed.length && !opts.extra && !keptChanged) return null;
   const version = current.version + 1;
   const row = await eventsRepository.update(ctx.trx, current.id, current.version, {
     ...draftColumns(next),

@@ -53,6 +53,19 @@ function draftsOf(inputs: EventInput[]): EventDraft[] {
   return drafts;
 }
 
+/** 409 when a UID a client chose is already one of the creator's events (or repeats inside a batch). */
+async function checkUids(ctx: WriteContext, drafts: EventDraft[], inputs: EventInput[]): Promise<void> {
+  const chosen = inputs.map((input, i) => (input.uid !== undefined ? drafts[i].uid : null));
+  const seen = new Map<string, number>();
+  chosen.forEach((uid, i) => {
+    if (uid === null) return;
+    if (seen.has(uid)) throw conflict(`events[${i}].uid repeats events[${seen.get(uid)}].uid`, { uid });
+    seen.set(uid, i);
+  });
+  const taken = await eventsRepository.byCreatorUids(ctx.trx, ctx.actor.id, [...seen.keys()]);
+  if (taken.length) throw conflict(`An event with UID "${taken[0].uid}" already exists (event ${taken[0].id})`, { uid: taken[0].uid, event_id: taken[0].id });
+}
+
 export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork; rc: ReadCache }) {
   const { handle, write, rc } = deps;
   const { db } = handle;
@@ -90,6 +103,7 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
     async create(actorId: number, input: EventInput, flags: WriteFlags) {
       return write(actorId, { lockUsers: [actorId], audit: { action: 'event.create', ip: flags.ip } }, async (ctx) => {
         const draft = applyInput(null, input);
+        await checkUids(ctx, [draft], [input]);
         const conflicts = await findConflicts(ctx.trx, actorId, [draft]);
         enforceConflicts(conflicts, flags);
         const row = await insertEvent(ctx, draft);
@@ -102,6 +116,7 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
     async batch(actorId: number, inputs: EventInput[], flags: WriteFlags) {
       return write(actorId, { lockUsers: [actorId], audit: { action: 'event.batch_create', ip: flags.ip, details: { count: inputs.length } } }, async (ctx) => {
         const drafts = draftsOf(inputs);
+        await checkUids(ctx, drafts, inputs);
         const conflicts = await findConflicts(ctx.trx, actorId, drafts);
         enforceConflicts(conflicts, flags);
         const events = [];

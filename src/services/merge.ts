@@ -2,7 +2,7 @@ import { conflict } from '../domain/errors.js';
 import { jsonEqual, type Snapshot, type SnapshotField } from '../domain/event-snapshot.js';
 import { applyInput, fromSnapshot, toSnapshot, type EventDraft, type EventInput } from './event-input.js';
 
-const INPUT_FIELDS = ['title', 'description', 'location', 'start_time', 'end_time', 'timezone', 'is_recurring', 'recurrence_pattern'] as const;
+const INPUT_FIELDS = ['title', 'description', 'location', 'start_time', 'end_time', 'timezone', 'is_recurring', 'recurrence_pattern', 'all_day'] as const;
 
 /**
  * Three-way merge of an edit made against `base` onto the current state (`theirs`).

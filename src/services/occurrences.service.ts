@@ -13,6 +13,8 @@ import { appendVersion, insertEvent, type WriteContext } from './event-writer.js
 import { checkPrecondition, type WriteFlags } from './events.service.js';
 import { MAX_WINDOW_MS, parseWindow, presentOccurrence } from './event-listing.js';
 import type { UnitOfWork } from './unit-of-work.js';
+import { newUid } from '../domain/event-uid.js';
+import { allDayEnds } from '../domain/all-day.js';
 
 export interface OccurrenceInput {
   title?: string;
@@ -56,7 +58,8 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
     async list(actorId: number, id: number, start: string | undefined, end: string | undefined) {
       const { event, role } = await requireRoleCached(rc, handle.db, id, actorId, 'VIEWER');
       const { ws, we } = parseWindow(start, end, true, MAX_WINDOW_MS);
-      const occ = expandOccurrences(toSeries(draftFromRow(event)), ws!, we!, 20_000);
+      const draft = draftFromRow(event);
+      const occ = allDayEnds(expandOccurrences(toSeries(draft), ws!, we!, 20_000), draft);
       return { items: occ.map((o) => presentOccurrence(event, role, o)) };
     },
 
@@ -119,7 +122,8 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
         }
         const parts = splitSeries(toSeries(draft), key);
         const before: EventDraft = { ...draft, rrule: parts.before.rrule, exceptions: parts.before.exceptions };
-        const afterBase: EventDraft = { ...draft, start: key, end: key + (draft.end - draft.start), rrule: parts.after.rrule, exceptions: parts.after.exceptions };
+        // The following part is a new event: its own UID (a UID names one series).
+        const afterBase: EventDraft = { ...draft, uid: newUid(), start: key, end: key + (draft.end - draft.start), rrule: parts.after.rrule, exceptions: parts.after.exceptions };
         const after = applyInput(afterBase, input);
         const conflicts = await findConflicts(ctx.trx, actorId, [after], [id]);
         if (flags.checkConflicts && conflicts.length) throw conflict('The new series overlaps other events in your calendar', { conflicts });

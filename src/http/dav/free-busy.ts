@@ -20,7 +20,7 @@ export async function freeBusy(ctx: DavCtx, r: { start: number; end: number }) {
   const objs = await ctx.c.dav.candidates(ctx.user.userId, r.start, r.end);
   const periods: [number, number][] = [];
   for (const o of objs) {
-    if ((o.row as { all_day?: number }).all_day === 1) continue;
+    if (o.row.all_day === 1) continue;
     let occ;
     try {
       occ = expandOccurrences(toSeries(draftFromRow(o.row)), r.start, r.end, MAX_PERIODS);

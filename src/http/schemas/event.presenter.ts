@@ -27,6 +27,8 @@ export function presentEvent(row: EventRow, role: string, permissions?: Presente
     is_recurring: row.is_recurring === 1,
     recurrence_pattern: row.rrule ? presentPattern(row.rrule) : null,
     exceptions: JSON.parse(row.exceptions),
+    uid: row.uid,
+    all_day: row.all_day === 1,
     created_by: row.created_by,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),

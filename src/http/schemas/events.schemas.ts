@@ -14,9 +14,13 @@ const writable = {
   recurrence_pattern: Type.Optional(
     Type.Union([Type.Object({}, { additionalProperties: true, description: '{rrule} or {frequency, interval, by_weekday, by_month_day, count, until}' }), Type.Null()]),
   ),
+  all_day: Type.Optional(Type.Boolean({ description: 'start_time/end_time are local midnights in timezone; free time (no conflict checks)' })),
 };
 
-export const EventCreateBody = Type.Object(writable, { additionalProperties: false });
+export const EventCreateBody = Type.Object(
+  { ...writable, uid: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'RFC 5545 UID, unique per owner (generated when absent)' })) },
+  { additionalProperties: false },
+);
 
 export const EventUpdateBody = Type.Object(
   {
@@ -28,6 +32,7 @@ export const EventUpdateBody = Type.Object(
     timezone: writable.timezone,
     is_recurring: writable.is_recurring,
     recurrence_pattern: writable.recurrence_pattern,
+    all_day: writable.all_day,
     base_version: Type.Optional(Type.Integer({ minimum: 1, description: 'the version this edit was based on: enables a three-way merge' })),
   },
   { additionalProperties: false },
@@ -80,6 +85,8 @@ export const snapshotFields = {
   is_recurring: Type.Boolean(),
   recurrence_pattern: Type.Union([PatternSchema, Type.Null()]),
   exceptions: Type.Array(Type.Object({ original_start: Type.String(), status: Type.String() }, { additionalProperties: true })),
+  uid: Type.String({ description: 'RFC 5545 UID' }),
+  all_day: Type.Boolean(),
 };
 
 const eventFields = {

@@ -3,10 +3,10 @@ import { iso } from '../../domain/time.js';
 import type { ChangeWithActor } from '../../repositories/changes.repository.js';
 import type { VersionWithAuthor } from '../../repositories/versions.repository.js';
 
-/** A stored snapshot; `exceptions` defaults to [] so every version has the same shape. */
+/** A stored snapshot; `exceptions` defaults to [] and `all_day` to false so every version has the same shape. */
 export function readSnapshot(data: string): Snapshot {
   const s = JSON.parse(data) as Snapshot;
-  return { ...s, exceptions: s.exceptions ?? [] };
+  return { ...s, exceptions: s.exceptions ?? [], uid: s.uid ?? '', all_day: s.all_day ?? false };
 }
 
 /** One history entry: `{event_id, version, data, created_at, created_by: {id, username}}`. */
