@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDAVClient } from 'tsdav';
+import { calendarMultiGet, createDAVClient } from 'tsdav';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { davUser, notificationsSocket, vevent, type DavUser } from './helpers.js';
 
@@ -70,7 +70,7 @@ describe('tsdav client', () => {
     expect(history.items[0].data.title ?? history.items[0].data.snapshot?.title).toBe('Planning (moved)');
 
     // Sync: a REST edit and a REST delete come through sync-collection.
-    const before = { ...calendar, objects: await client.fetchCalendarObjects({ calendar }) };
+    const before = { ...calendar, objects: await client.fetchCalendarObjects({ calendar }), objectMultiGet: calendarMultiGet };
     const restEdit = await t.req({ method: 'PATCH', url: `/api/events/${ev.id}`, token: owner.access, payload: { location: 'Room 4' } });
     expect(restEdit.statusCode).toBe(200);
     const synced = await client.smartCollectionSync({ collection: before, method: 'webdav', detailedResult: true });
