@@ -58,6 +58,7 @@ export async function davRoutes(app: FastifyInstance, { c }: { c: Container }) {
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
       davHeaders(reply);
       if (req.method === 'OPTIONS') return reply.status(200).header('content-length', '0').send();
+      if (req.method === 'MKCOL' || req.method === 'MKCALENDAR') throw new DavError(403, 'Tandem has one calendar per user; collections cannot be created');
       const target = parseDavPath(req.url);
       const user = req.davUser!;
       const ownsPath = !('user' in target) || target.user.toLowerCase() === user.username.toLowerCase();
@@ -70,7 +71,6 @@ export async function davRoutes(app: FastifyInstance, { c }: { c: Container }) {
         case 'GET': case 'HEAD': return handleGet(ctx);
         case 'PUT': return handlePut(ctx);
         case 'DELETE': return handleDelete(ctx);
-        case 'MKCOL': case 'MKCALENDAR': throw new DavError(403, 'Tandem has one calendar per user; collections cannot be created');
         default: throw new DavError(405, `${req.method} is not supported here`);
       }
     };

@@ -49,7 +49,8 @@ export function parseDavPath(rawPath: string): DavTarget {
   const raw = rest.slice(1).split('/');
   const trailing = raw[raw.length - 1] === '';
   const segs = (trailing ? raw.slice(0, -1) : raw).map(decode);
-  if (segs.some((s) => s === '' || s === '.' || s === '..' || s.includes('/'))) return { kind: 'unknown' };
+    // A decoded object name may hold a '/' (UIDs can); no other segment may.
+  if (segs.some((s, i) => s === '' || s === '.' || s === '..' || (i < segs.length - 1 && s.includes('/')))) return { kind: 'unknown' };
   if (segs[0] === 'principals') {
     if (segs.length === 1) return { kind: 'principals' };
     if (segs.length === 2) return { kind: 'principal', user: segs[1] };
