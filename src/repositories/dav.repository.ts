@@ -64,6 +64,17 @@ export const davRepository = {
     return rows.map((r) => Number(r.event_id));
   },
 
+  /** Events of the user's calendar carrying any of these client-chosen names, or named `<uid>.ics` after any of these UIDs. */
+  async idsByNamesOrUids(db: Db, userId: number, names: string[], uids: string[]): Promise<number[]> {
+    const named = await chunked(names.map((_, i) => i), (part) =>
+      db.selectFrom('dav_names as n').innerJoin('event_permissions as p', 'p.event_id', 'n.event_id')
+        .where('p.user_id', '=', userId).where('n.name', 'in', part.map((i) => names[i])).select('n.event_id as id').execute());
+    const byUid = await chunked(uids.map((_, i) => i), (part) =>
+      db.selectFrom('events as e').innerJoin('event_permissions as p', 'p.event_id', 'e.id').leftJoin('dav_names as n', 'n.event_id', 'e.id')
+        .where('p.user_id', '=', userId).where('e.uid', 'in', part.map((i) => uids[i])).where('n.name', 'is', null).select('e.id as id').execute());
+    return [...new Set([...named, ...byUid].map((r) => Number(r.id)))];
+  },
+
   /** Events of the user's calendar with this UID and no client-chosen name (named `<uid>.ics`). */
   async idsByUid(db: Db, userId: number, uid: string): Promise<number[]> {
     const rows = await db

@@ -124,6 +124,15 @@ export function createDavService(deps: { handle: DbHandle }) {
       return objs.find((o) => o.name === name) ?? null;
     },
 
+    /** The objects of the user's calendar with these resource names (those that exist), by name. */
+    async objectsByNames(userId: number, names: string[]): Promise<Map<string, DavObject>> {
+      const wanted = new Set(names);
+      const uids = names.filter((n) => n.endsWith('.ics')).map((n) => n.slice(0, -4));
+      const ids = await davRepository.idsByNamesOrUids(db, userId, names, uids);
+      const objs = await this.objectsByIds(userId, ids);
+      return new Map(objs.filter((o) => wanted.has(o.name)).map((o) => [o.name, o]));
+    },
+
     /** Live events of the user's calendar whose span can overlap [ws, we) (refine recurring ones by occurrence). */
     async candidates(userId: number, ws: number, we: number): Promise<DavObject[]> {
       return toObjects(await eventsRepository.listForUser(db, { userId, windowStart: ws, windowEnd: we }));

@@ -121,13 +121,12 @@ async function multiget(ctx: DavCtx, report: XmlEl) {
     }
     return t && t.kind === 'object' && t.user.toLowerCase() === ctx.user.username.toLowerCase() ? t.name : null;
   });
-  // Many hrefs: one read of the calendar beats a lookup per name.
-  const all = hrefs.length > 10 ? new Map((await ctx.c.dav.objects(ctx.user.userId)).map((o) => [o.name, o])) : null;
+  const all = await ctx.c.dav.objectsByNames(ctx.user.userId, names.filter((n): n is string => n !== null));
   const found: DavObject[] = [];
   const missing = [];
   for (let i = 0; i < hrefs.length; i++) {
     const n = names[i];
-    const o = n === null ? null : all ? (all.get(n) ?? null) : await ctx.c.dav.objectByName(ctx.user.userId, n);
+    const o = n === null ? null : (all.get(n) ?? null);
     if (o) found.push(o);
     else missing.push(statusResponse(hrefs[i], 404));
   }
