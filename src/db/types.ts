@@ -162,3 +162,12 @@ export type NotificationRow = Selectable<NotificationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type FeedRow = Selectable<FeedsTable>;
 export type AppPasswordRow = Selectable<AppPasswordsTable>;
+
+/*
+ * Rows as the repositories' joins return them: a table row plus the names or role joined to it.
+ * They live here, beside the tables, so presenters can map them without importing repositories.
+ */
+export type EventWithRole = EventRow & { role: string };
+export type PermissionWithUser = PermissionRow & { username: string };
+export type VersionWithAuthor = VersionRow & { username: string };
+export type ChangeWithActor = ChangeRow & { username: string; target_username: string | null };

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
-import type { PermissionWithUser } from './permissions.repository.js';
+import type { PermissionWithUser } from '../db/types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, EventRow, EventUpdate, NewEvent } from '../db/types.js';
+import type { Database, EventRow, EventUpdate, EventWithRole, NewEvent } from '../db/types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -13,7 +13,6 @@ export interface EventListFilter {
   excludeIds?: number[];
 }
 
-export type EventWithRole = EventRow & { role: string };
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => '\\' + c);

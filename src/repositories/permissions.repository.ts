@@ -1,9 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, PermissionRow } from '../db/types.js';
+import type { Database, PermissionRow, PermissionWithUser } from '../db/types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type PermissionWithUser = PermissionRow & { username: string };
 
 export const permissionsRepository = {
   async roleOf(db: Db, eventId: number, userId: number): Promise<string | null> {

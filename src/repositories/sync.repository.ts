@@ -1,9 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, EventRow } from '../db/types.js';
+import type { Database, EventRow, EventWithRole } from '../db/types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type EventWithRole = EventRow & { role: string };
 
 /** One event touched since a cursor: its newest change row, and when the user lost access (if they did). */
 export interface ChangedEvent {

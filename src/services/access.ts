@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, EventRow } from '../db/types.js';
+import type { Database, EventRow, PermissionWithUser } from '../db/types.js';
 import { AppError, forbidden, notFound } from '../domain/errors.js';
 import { atLeast, type Role } from '../domain/roles.js';
 import { eventsRepository } from '../repositories/events.repository.js';
-import { permissionsRepository, type PermissionWithUser } from '../repositories/permissions.repository.js';
+import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { dep, type ReadCache } from './read-cache.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

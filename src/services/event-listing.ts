@@ -1,10 +1,11 @@
 import type { DbHandle } from '../db/connection.js';
-import type { EventRow } from '../db/types.js';
+import type { EventRow, EventWithRole } from '../db/types.js';
 import { validationError } from '../domain/errors.js';
 import { expandOccurrences, type Occurrence } from '../domain/recurrence-expand.js';
-import { iso, parseTimestamp } from '../domain/time.js';
-import { presentEvent } from '../http/schemas/event.presenter.js';
-import { eventsRepository, type EventWithRole } from '../repositories/events.repository.js';
+import { parseTimestamp } from '../domain/time.js';
+import { presentEvent } from '../presenters/event.presenter.js';
+import { presentOccurrence } from '../presenters/occurrence.presenter.js';
+import { eventsRepository } from '../repositories/events.repository.js';
 import { draftFromRow, toSeries } from './event-input.js';
 import { dep, type ReadCache } from './read-cache.js';
 import { allDayEnds } from '../domain/all-day.js';
@@ -40,19 +41,6 @@ export function parseWindow(start: string | undefined, end: string | undefined, 
   }
   if (errors.length) throw validationError(errors);
   return { ws: ws ?? undefined, we: we ?? undefined };
-}
-
-/** One occurrence as list items show it: the series' fields with the occurrence's times and overrides. */
-export function presentOccurrence(row: EventRow, role: string, o: Occurrence) {
-  const base = presentEvent(row, role);
-  return {
-    ...base,
-    ...o.overrides,
-    original_start: iso(o.original_start),
-    occurrence_start: iso(o.start),
-    occurrence_end: iso(o.end),
-    is_exception: o.is_exception,
-  };
 }
 
 function occurrencesOf(r: EventWithRole, ws: number, we: number): Occurrence[] {

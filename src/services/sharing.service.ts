@@ -2,7 +2,7 @@ import type { DbHandle } from '../db/connection.js';
 import type { EventRow } from '../db/types.js';
 import { AppError, conflict, forbidden, notFound, validationError } from '../domain/errors.js';
 import { parseRole, type Role } from '../domain/roles.js';
-import { presentPermissions } from '../http/schemas/event.presenter.js';
+import { presentPermissions } from '../presenters/permission.presenter.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { usersRepository } from '../repositories/users.repository.js';
 import { requireRole, requireRoleCached } from './access.js';

@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { EventRow } from '../../db/types.js';
-import { presentPattern } from '../../domain/recurrence-pattern.js';
-import { iso } from '../../domain/time.js';
-import type { PermissionWithUser } from '../../repositories/permissions.repository.js';
-
-export interface PresentedPermission {
-  user_id: number;
-  username: string;
-  role: string;
-}
-
-export function presentPermissions(rows: PermissionWithUser[]): PresentedPermission[] {
-  return rows.map((r) => ({ user_id: r.user_id, username: r.username, role: r.role }));
-}
+import type { EventRow } from '../db/types.js';
+import { presentPattern } from '../domain/recurrence-pattern.js';
+import { iso } from '../domain/time.js';
+import type { PresentedPermission } from './permission.presenter.js';
 
 /** An event as the API returns it, with the caller's role (and the permission list when given). */
 export function presentEvent(row: EventRow, role: string, permissions?: PresentedPermission[]) {
