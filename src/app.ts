@@ -27,6 +27,8 @@ import { notificationsWsRoutes } from './http/routes/notifications-ws.routes.js'
 import { syncRoutes } from './http/routes/sync.routes.js';
 import { appPasswordsRoutes } from './http/routes/app-passwords.routes.js';
 import { davRoutes } from './http/dav/dav.routes.js';
+import { icalRoutes } from './http/routes/ical.routes.js';
+import { feedsRoutes, publicFeedRoutes } from './http/routes/feeds.routes.js';
 import { UserSchema } from './http/schemas/auth.schemas.js';
 import { ErrorResponse } from './http/schemas/common.schemas.js';
 import { EventSchema } from './http/schemas/events.schemas.js';
@@ -107,6 +109,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
   await app.register(async (pub) => {
     await pub.register(healthRoutes, { c });
     await pub.register(publicAuthRoutes, { c });
+    await pub.register(publicFeedRoutes, { c });
   });
 
   await app.register(async (priv) => {
@@ -122,6 +125,8 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     await priv.register(notificationsWsRoutes, { c });
     await priv.register(syncRoutes, { c });
     await priv.register(appPasswordsRoutes, { c });
+    await priv.register(icalRoutes, { c });
+    await priv.register(feedsRoutes, { c });
   });
 
   // CalDAV: its own scope with HTTP Basic (app passwords) and XML/iCalendar bodies.

@@ -19,6 +19,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   cacheEnabled: boolean;
+  /** Public origin for absolute links (feed addresses), e.g. https://cal.example.com; null: from the request. */
+  publicUrl: string | null;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -111,5 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     cacheEnabled: bool(env, 'CACHE_ENABLED', true),
+    publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? null,
   });
 }

@@ -27,6 +27,9 @@ import { createBasicAuth } from './services/basic-auth.service.js';
 import { createFailureCounter } from './adapters/failure-counter.js';
 import { createDavService } from './services/dav.service.js';
 import { createDavWriteService } from './services/dav-write.service.js';
+import { createIcalExportService } from './services/ical-export.service.js';
+import { createIcalImportService } from './services/ical-import.service.js';
+import { createFeedsService } from './services/feeds.service.js';
 
 /** Wires the database, adapters and services with plain factories; one per process (or per test app). */
 export async function createContainer(config: Readonly<Config>, log: (err: unknown) => void = () => undefined) {
@@ -60,6 +63,9 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   });
   const dav = createDavService({ handle });
   const davWrite = createDavWriteService({ handle, write, dav, events, sharing });
+  const icalExport = createIcalExportService({ handle, rc: readCache });
+  const icalImport = createIcalImportService({ handle, write });
+  const feeds = createFeedsService({ handle, exporter: icalExport });
 
   return {
     config,
@@ -86,6 +92,9 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     basicAuth,
     dav,
     davWrite,
+    icalExport,
+    icalImport,
+    feeds,
     async close() {
       rateLimit.memory.close();
       await bus.close();

@@ -23,7 +23,8 @@ describe('recurrence', () => {
       timezone: 'America/New_York', recurrence_pattern: { frequency: 'weekly', by_weekday: ['mo'] },
     });
     expect(e.is_recurring).toBe(true);
-    expect(e.recurrence_pattern).toEqual({ rrule: 'FREQ=WEEKLY;BYDAY=MO', frequency: 'WEEKLY', interval: 1, by_weekday: ['MO'], by_month_day: null, count: null, until: null });
+    expect(e.recurrence_pattern).toEqual({ rrule: 'FREQ=WEEKLY;BYDAY=MO', frequency: 'WEEKLY', interval: 1, by_weekday: ['MO'], by_month_day: null, count: null, until: null,
+      by_month: null, by_year_day: null, by_week_no: null, by_set_pos: null, wkst: 'MO', rdate: [], exdate: [] });
     const items = await occurrences(e.id, '2026-02-20T00:00:00Z', '2026-11-20T00:00:00Z');
     const utc = Object.fromEntries(items.map((o) => [o.occurrence_start.slice(0, 10), o.occurrence_start.slice(11)]));
     expect(utc['2026-03-02']).toBe('14:00:00Z'); // EST, before March 8

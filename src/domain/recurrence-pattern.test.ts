@@ -32,8 +32,22 @@ describe('parsePattern: rrule text', () => {
     [`FREQ=DAILY;INTERVAL=${MAX_INTERVAL + 1}`, /INTERVAL/],
     ['FREQ=WEEKLY;BYDAY=XX', /invalid weekday "XX"/],
     ['FREQ=WEEKLY;BYDAY=MO,MO', /duplicate/],
-    ['FREQ=MONTHLY;BYDAY=1MO', /ordinal weekday "1MO" is not supported/],
-    ['FREQ=MONTHLY;BYDAY=-1FR', /ordinal/],
+    ['FREQ=WEEKLY;BYDAY=1MO', /ordinals .* need FREQ=MONTHLY or YEARLY/],
+    ['FREQ=DAILY;BYDAY=-1FR', /ordinal/],
+    ['FREQ=MONTHLY;BYDAY=6MO', /at most 5/],
+    ['FREQ=YEARLY;BYDAY=54MO', /invalid weekday/],
+    ['FREQ=YEARLY;BYWEEKNO=20;BYDAY=1MO', /BYWEEKNO/],
+    ['FREQ=MONTHLY;BYYEARDAY=1', /BYYEARDAY can only be used with FREQ=YEARLY/],
+    ['FREQ=MONTHLY;BYWEEKNO=1', /BYWEEKNO can only be used with FREQ=YEARLY/],
+    ['FREQ=YEARLY;BYWEEKNO=54', /week number "54"/],
+    ['FREQ=YEARLY;BYYEARDAY=367', /year day "367"/],
+    ['FREQ=YEARLY;BYMONTH=13', /month "13"/],
+    ['FREQ=YEARLY;BYMONTH=0', /month "0"/],
+    ['FREQ=MONTHLY;BYSETPOS=1', /BYSETPOS needs another BYxxx part/],
+    ['FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0', /set position "0"/],
+    ['FREQ=WEEKLY;WKST=XX', /WKST: invalid weekday/],
+    ['FREQ=DAILY;BYMINUTE=5', /BYMINUTE is not supported \(finer than DAILY\)/],
+    ['FREQ=DAILY;RDATE=20260101T000000Z', /recurrence_pattern.rdate/],
     ['FREQ=MONTHLY;BYMONTHDAY=0', /month day "0"/],
     ['FREQ=MONTHLY;BYMONTHDAY=32', /month day "32"/],
     ['FREQ=DAILY;COUNT=5;UNTIL=20260301T000000Z', /COUNT and UNTIL/],
@@ -43,9 +57,7 @@ describe('parsePattern: rrule text', () => {
     ['FREQ=MINUTELY', /not supported/],
     ['FREQ=SECONDLY', /not supported/],
     ['FREQ=FORTNIGHTLY', /invalid frequency/],
-    ['FREQ=MONTHLY;BYSETPOS=1', /BYSETPOS is unsupported/],
-    ['FREQ=DAILY;BYHOUR=9', /BYHOUR is unsupported/],
-    ['FREQ=WEEKLY;WKST=SU', /WKST is unsupported/],
+    ['FREQ=DAILY;BYHOUR=9', /BYHOUR is not supported/],
     ['FREQ=DAILY;DTSTART=20260101T000000Z', /DTSTART is unsupported/],
     ['FREQ=DAILY;FOO=1', /unknown rule part FOO/],
     ['FREQ=DAILY;FREQ=WEEKLY', /more than once/],
@@ -98,10 +110,19 @@ describe('parsePattern: structured form', () => {
     [{ frequency: 'WEEKLY', by_weekday: ['MO', 'TU', 'XX'] }, ['recurrence_pattern.by_weekday[2]']],
     [{ frequency: 'WEEKLY', by_weekday: ['MO', 'mo'] }, ['recurrence_pattern.by_weekday[1]']],
     [{ frequency: 'WEEKLY', by_weekday: 'MO' }, ['recurrence_pattern.by_weekday']],
-    [{ frequency: 'WEEKLY', by_weekday: ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU', 'MO'] }, ['recurrence_pattern.by_weekday']],
+    [{ frequency: 'WEEKLY', by_weekday: ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU', 'MO'] }, ['recurrence_pattern.by_weekday[7]']],
+    [{ frequency: 'WEEKLY', by_weekday: ['2MO'] }, ['recurrence_pattern.by_weekday']],
+    [{ frequency: 'MONTHLY', by_weekday: ['0MO'] }, ['recurrence_pattern.by_weekday[0]']],
+    [{ frequency: 'YEARLY', by_month: [0, 13] }, ['recurrence_pattern.by_month[0]', 'recurrence_pattern.by_month[1]']],
+    [{ frequency: 'MONTHLY', by_year_day: [1] }, ['recurrence_pattern.by_year_day']],
+    [{ frequency: 'MONTHLY', by_set_pos: [1] }, ['recurrence_pattern.by_set_pos']],
+    [{ frequency: 'WEEKLY', wkst: 'XX' }, ['recurrence_pattern.wkst']],
+    [{ frequency: 'DAILY', rdate: ['2026-03-01'] }, ['recurrence_pattern.rdate[0]']],
+    [{ frequency: 'DAILY', exdate: '2026-03-01T00:00:00Z' }, ['recurrence_pattern.exdate']],
     [{ frequency: 'MONTHLY', by_month_day: [1, 0, 32, -32, 2.5] }, [1, 2, 3, 4].map((i) => `recurrence_pattern.by_month_day[${i}]`)],
     [{ frequency: 'MONTHLY', by_month_day: [5, 5] }, ['recurrence_pattern.by_month_day[1]']],
-    [{ frequency: 'MONTHLY', by_month_day: Array.from({ length: 32 }, (_, i) => i + 1) }, ['recurrence_pattern.by_month_day']],
+    [{ frequency: 'MONTHLY', by_month_day: Array.from({ length: 32 }, (_, i) => i + 1) }, ['recurrence_pattern.by_month_day[31]']],
+    [{ frequency: 'MONTHLY', by_month_day: Array.from({ length: 63 }, (_, i) => i + 1) }, ['recurrence_pattern.by_month_day']],
     [{ frequency: 'WEEKLY', by_month_day: [1] }, ['recurrence_pattern.by_month_day']],
     [{ frequency: 'DAILY', count: 3, until: '2026-03-01T00:00:00Z' }, ['recurrence_pattern.until']],
     [{ frequency: 'DAILY', until: '2026-03-01' }, ['recurrence_pattern.until']],
@@ -149,23 +170,64 @@ describe('parsePattern: combined form', () => {
   });
 });
 
+describe('parsePattern: full RFC 5545 parts, RDATE and EXDATE', () => {
+  it('accepts ordinals, BYMONTH, BYWEEKNO, BYYEARDAY, BYSETPOS and WKST in both forms', () => {
+    expect(ok({ rrule: 'FREQ=MONTHLY;BYDAY=-1su,+1SU;INTERVAL=2;COUNT=10' })).toBe('FREQ=MONTHLY;INTERVAL=2;BYDAY=1SU,-1SU;COUNT=10');
+    expect(ok({ rrule: 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-2' })).toBe('FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-2');
+    expect(ok({ rrule: 'FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO' })).toBe('FREQ=YEARLY;BYDAY=MO;BYWEEKNO=20');
+    expect(ok({ rrule: 'FREQ=YEARLY;INTERVAL=3;COUNT=10;BYYEARDAY=200,1,100' })).toBe('FREQ=YEARLY;INTERVAL=3;BYYEARDAY=1,100,200;COUNT=10');
+    expect(ok({ rrule: 'FREQ=WEEKLY;INTERVAL=2;WKST=su' })).toBe('FREQ=WEEKLY;INTERVAL=2;WKST=SU');
+    expect(ok({ rrule: 'FREQ=WEEKLY;WKST=MO' })).toBe('FREQ=WEEKLY');
+    expect(ok({ frequency: 'yearly', by_month: [8, 6, 7], by_weekday: ['th'] })).toBe('FREQ=YEARLY;BYDAY=TH;BYMONTH=6,7,8');
+    expect(ok({ frequency: 'monthly', by_weekday: ['1fr'], count: 10 })).toBe('FREQ=MONTHLY;BYDAY=1FR;COUNT=10');
+    expect(ok({ frequency: 'monthly', by_weekday: ['TU', 'WE', 'TH'], by_set_pos: [3], wkst: 'su' })).toBe('FREQ=MONTHLY;BYDAY=TU,WE,TH;BYSETPOS=3;WKST=SU');
+    expect(ok({ frequency: 'yearly', by_week_no: [20], by_weekday: ['MO'], by_year_day: null })).toBe('FREQ=YEARLY;BYDAY=MO;BYWEEKNO=20');
+  });
+
+  it('stores rdate after the rule and returns exdate separately', () => {
+    const r = parsePattern({ rrule: 'FREQ=DAILY;COUNT=3', rdate: ['2026-03-05T10:00:00+01:00', '2026-03-04T09:00:00Z', '2026-03-04T09:00:00Z'.replace('Z', '+00:00')] });
+    expect(r).toEqual({ ok: false, errors: [{ field: 'recurrence_pattern.rdate[2]', message: 'duplicate value' }] });
+    const ok2 = parsePattern({ rrule: 'FREQ=DAILY;COUNT=3', rdate: ['2026-03-05T10:00:00+01:00', '2026-03-04T09:00:00Z'], exdate: ['2026-03-02T09:00:00Z'] });
+    expect(ok2).toEqual({ ok: true, rrule: 'FREQ=DAILY;COUNT=3\nRDATE:20260304T090000Z,20260305T090000Z', exdate: [Date.UTC(2026, 2, 2, 9)] });
+    expect(parsePattern({ rrule: 'FREQ=DAILY', rdate: [], exdate: null })).toEqual({ ok: true, rrule: 'FREQ=DAILY', exdate: [] });
+  });
+
+  it('reads wall-clock rdate values in the zone it is given', () => {
+    const r = parsePattern({ rrule: 'FREQ=DAILY', rdate: ['2026-07-04T09:00:00'] }, 'recurrence_pattern', 'America/New_York');
+    expect(r).toEqual({ ok: true, rrule: 'FREQ=DAILY\nRDATE:20260704T130000Z' });
+    expect(fields({ rrule: 'FREQ=DAILY', rdate: ['2026-07-04T09:00:00'] })).toEqual(['recurrence_pattern.rdate[0]']);
+  });
+});
+
 describe('presentPattern', () => {
+  const unset = { by_month: null, by_year_day: null, by_week_no: null, by_set_pos: null, wkst: 'MO', rdate: [], exdate: [] };
   it('presents every part with nulls for unset ones', () => {
     expect(presentPattern('FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10')).toEqual({
       rrule: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10', frequency: 'WEEKLY', interval: 1,
-      by_weekday: ['MO', 'WE'], by_month_day: null, count: 10, until: null,
+      by_weekday: ['MO', 'WE'], by_month_day: null, count: 10, until: null, ...unset,
     });
     expect(presentPattern('FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=-1;UNTIL=20260301T000000Z')).toEqual({
       rrule: 'FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=-1;UNTIL=20260301T000000Z', frequency: 'MONTHLY', interval: 2,
-      by_weekday: null, by_month_day: [-1], count: null, until: '2026-03-01T00:00:00Z',
+      by_weekday: null, by_month_day: [-1], count: null, until: '2026-03-01T00:00:00Z', ...unset,
+    });
+  });
+
+  it('presents the new parts, rdate and the cancelled occurrences as exdate', () => {
+    expect(presentPattern('FREQ=YEARLY;BYDAY=-1FR;BYMONTH=3;BYSETPOS=1;WKST=SU\nRDATE:20260304T090000Z', [
+      { original_start: '2027-03-26T09:00:00+00:00', status: 'cancelled' }, { original_start: '2026-03-27T09:00:00Z', status: 'changed' },
+    ])).toEqual({
+      rrule: 'FREQ=YEARLY;BYDAY=-1FR;BYMONTH=3;BYSETPOS=1;WKST=SU', frequency: 'YEARLY', interval: 1, by_weekday: ['-1FR'],
+      by_month_day: null, by_month: [3], by_year_day: null, by_week_no: null, by_set_pos: [1], wkst: 'SU',
+      count: null, until: null, rdate: ['2026-03-04T09:00:00Z'], exdate: ['2027-03-26T09:00:00Z'],
     });
   });
 
   it('formatRule sorts lists and omits defaults whatever order it is given', () => {
-    expect(formatRule({ frequency: 'WEEKLY', interval: 1, byWeekday: ['SU', 'WE', 'MO'], byMonthDay: null, count: null, until: null }))
+    const none = { byMonth: null, byYearDay: null, byWeekNo: null, bySetPos: null, wkst: 'MO' as const };
+    expect(formatRule({ frequency: 'WEEKLY', interval: 1, byWeekday: ['SU', 'WE', 'MO'], byMonthDay: null, count: null, until: null, ...none }))
       .toBe('FREQ=WEEKLY;BYDAY=MO,WE,SU');
-    expect(formatRule({ frequency: 'MONTHLY', interval: 2, byWeekday: null, byMonthDay: [31, -1, 2], count: 3, until: null }))
-      .toBe('FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=-1,2,31;COUNT=3');
+    expect(formatRule({ frequency: 'MONTHLY', interval: 2, byWeekday: ['-1MO', '2MO', 'MO', '1MO'], byMonthDay: [31, -1, 2], count: 3, until: null, ...none }))
+      .toBe('FREQ=MONTHLY;INTERVAL=2;BYDAY=MO,1MO,2MO,-1MO;BYMONTHDAY=-1,2,31;COUNT=3');
   });
 
   it('throws on invalid stored text', () => {

@@ -15,8 +15,7 @@ export function presentEvent(row: EventRow, role: string, permissions?: Presente
     end_time: iso(row.end_time),
     timezone: row.timezone,
     is_recurring: row.is_recurring === 1,
-    recurrence_pattern: row.rrule ? presentPattern(row.rrule) : null,
-    exceptions: JSON.parse(row.exceptions),
+    ...withPattern(row),
     uid: row.uid,
     all_day: row.all_day === 1,
     created_by: row.created_by,
@@ -26,6 +25,12 @@ export function presentEvent(row: EventRow, role: string, permissions?: Presente
     role,
     ...(permissions ? { permissions } : {}),
   };
+}
+
+/** The pattern (its `exdate` from the cancelled exceptions) and the exceptions, parsed once. */
+function withPattern(row: EventRow) {
+  const exceptions = JSON.parse(row.exceptions) as { original_start: string; status: string }[];
+  return { recurrence_pattern: row.rrule ? presentPattern(row.rrule, exceptions) : null, exceptions };
 }
 
 export type PresentedEvent = ReturnType<typeof presentEvent>;

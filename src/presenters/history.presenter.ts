@@ -2,10 +2,10 @@ import type { VersionWithAuthor } from '../db/types.js';
 import type { Snapshot } from '../domain/event-snapshot.js';
 import { iso } from '../domain/time.js';
 
-/** A stored snapshot; `exceptions` defaults to [] so every version has the same shape. */
+/** A stored snapshot; `exceptions` defaults to [] and `all_day` to false so every version has the same shape. */
 export function readSnapshot(data: string): Snapshot {
   const s = JSON.parse(data) as Snapshot;
-  return { ...s, exceptions: s.exceptions ?? [] };
+  return { ...s, exceptions: s.exceptions ?? [], uid: s.uid ?? '', all_day: s.all_day ?? false };
 }
 
 /** One history entry: `{event_id, version, data, created_at, created_by: {id, username}}`. */

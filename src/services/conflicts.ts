@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
-import { expandOccurrences, seriesEnd, type Occurrence } from '../domain/recurrence-expand.js';
+import { occurrencesBetween, seriesLastEnd, type Occurrence } from '../domain/recurrence-expand.js';
 import { iso } from '../domain/time.js';
 import { eventsRepository } from '../repositories/events.repository.js';
 import { draftFromRow, toSeries, type EventDraft } from './event-input.js';
@@ -39,13 +39,13 @@ function firstClash(a: Timed[], b: Timed[]): Timed | null {
 }
 
 function checkWindow(d: EventDraft): [number, number] {
-  const end = d.rrule ? seriesEnd(toSeries(d)) : d.end;
+  const end = d.rrule ? seriesLastEnd(toSeries(d)) : d.end;
   const horizon = d.start + CONFLICT_HORIZON_MS;
   return [d.start, end === null ? Math.max(horizon, d.end) : Math.min(end, Math.max(horizon, d.end))];
 }
 
 function occurrencesIn(d: EventDraft, ws: number, we: number): Occurrence[] {
-  return expandOccurrences(toSeries(d), ws, we, 20_000);
+  return occurrencesBetween(toSeries(d), ws, we, 20_000);
 }
 
 /**

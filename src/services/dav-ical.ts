@@ -8,30 +8,14 @@ import type { EventRow } from '../db/types.js';
 import { eventToCalendar, eventToVevents, PRODID, type IcalEvent } from '../ical/index.js';
 import { expandOccurrences } from '../domain/recurrence-expand.js';
 import { icalTime } from '../ical/times.js';
+import { icalEventOf } from '../presenters/ical.presenter.js';
 import { draftFromRow, toSeries } from './event-input.js';
 
 /** Most instances one object may expand to in a query. */
 export const MAX_EXPANDED = 5000;
 
-/** The mapping's input for an event row. */
-export function rowToIcal(row: EventRow): IcalEvent {
-  return {
-    uid: row.uid,
-    title: row.title,
-    description: row.description,
-    location: row.location,
-    start: row.start_time,
-    end: row.end_time,
-    timezone: row.timezone,
-    allDay: row.all_day === 1,
-    rrule: row.rrule,
-    exceptions: JSON.parse(row.exceptions),
-    created: row.created_at,
-    lastModified: row.updated_at,
-    sequence: row.version - 1,
-    kept: row.ical_extra,
-  };
-}
+/** The mapping's input for an event row (shared with the REST export). */
+export const rowToIcal = icalEventOf;
 
 /** The calendar object of an event (one VCALENDAR; stable bytes for equal state). */
 export function objectText(row: EventRow): string {

@@ -1,15 +1,14 @@
 import ICAL from 'ical.js';
 import type { DbHandle } from '../db/connection.js';
 import { AppError } from '../domain/errors.js';
-import { isOriginalOccurrence } from '../domain/recurrence-expand.js';
-import { iso } from '../domain/time.js';
 import { NotICalendarError, parseCalendar, type ParsedEvent } from '../ical/index.js';
 import { davRepository } from '../repositories/dav.repository.js';
 import { requireRole } from './access.js';
 import { findConflicts, type ConflictItem } from './conflicts.js';
 import { objectText } from './dav-ical.js';
 import type { DavObject, DavService } from './dav.service.js';
-import { applyInput, draftFromRow, toSeries, type EventDraft, type EventInput } from './event-input.js';
+import type { EventDraft } from './event-input.js';
+import { draftOfParsed } from './ical-drafts.js';
 import { appendVersion, insertEvent } from './event-writer.js';
 import type { EventsService } from './events.service.js';
 import type { SharingService } from './sharing.service.js';
@@ -68,35 +67,12 @@ export function readObject(text: string, zone: string): ParsedEvent {
   return parsed.events[0];
 }
 
-/** The event state a parsed object stands for, validated like a REST write (VALIDATION_ERROR → valid-calendar-data). */
-function draftOf(p: ParsedEvent, base: EventDraft | null): EventDraft {
-  let draft: EventDraft;
-  try {
-    const input: EventInput = {
-      title: p.title.trim() ? p.title : 'Untitled',
-      description: p.description,
-      location: p.location,
-      start_time: iso(p.start),
-      end_time: iso(p.end),
-      timezone: p.timezone,
-      all_day: p.allDay,
-      is_recurring: p.rrule !== null,
-      recurrence_pattern: p.rrule ? { rrule: p.rrule } : null,
-      ...(base ? {} : { uid: p.uid }),
-    };
-    draft = applyInput(base, input);
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'VALIDATION_ERROR') {
-      const errors = (err.extra.errors as { field: string; message: string }[] | undefined) ?? [];
-      throw new DavPreconditionError('valid-calendar-data', errors.map((e) => `${e.field} ${e.message}`).join('; ') || err.message);
-    }
-    throw err;
-  }
+/** The event state a parsed object stands for, validated like an import (a refusal → valid-calendar-data). */
+function draftOf(p: ParsedEvent): EventDraft {
   if (p.exceptions.length > MAX_EXCEPTIONS) throw new DavPreconditionError('valid-calendar-data', `At most ${MAX_EXCEPTIONS} exceptions per series`);
-  const series = toSeries({ ...draft, exceptions: [] });
-  draft.exceptions = draft.rrule ? p.exceptions.filter((e) => isOriginalOccurrence(series, Date.parse(e.original_start))) : [];
-  draft.kept = p.kept;
-  return draft;
+  const r = draftOfParsed(p);
+  if ('reason' in r) throw new DavPreconditionError('valid-calendar-data', r.reason);
+  return r.draft;
 }
 
 /**
@@ -139,14 +115,14 @@ export function createDavWriteService(deps: { handle: DbHandle; write: UnitOfWor
         ? await write(userId, { lockUsers: [userId], lockEvent: existing.row.id, audit: { action: 'event.update', ip: opts.ip, eventId: existing.row.id, details } }, async (ctx) => {
             const { event } = await requireRole(ctx.trx, existing.row.id, userId, 'EDITOR');
             if (event.version !== existing.row.version) throw new AppError('PRECONDITION_FAILED', 'The event changed while this request ran', { current_version: event.version });
-            const next = draftOf(parsed, draftFromRow(event));
+            const next = draftOf(parsed);
             conflicts.push(...(await findConflicts(ctx.trx, userId, [next], [event.id])));
             if (conflicts.length) details.conflicts = conflicts;
             const res = await appendVersion(ctx, event, next, 'updated');
             return res?.row ?? event;
           })
         : await write(userId, { lockUsers: [userId], audit: { action: 'event.create', ip: opts.ip, details } }, async (ctx) => {
-            const draft = draftOf(parsed, null);
+            const draft = draftOf(parsed);
             conflicts.push(...(await findConflicts(ctx.trx, userId, [draft])));
             if (conflicts.length) details.conflicts = conflicts;
             const created = await insertEvent(ctx, draft);

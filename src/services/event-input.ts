@@ -1,8 +1,9 @@
 import { validationError, type FieldError } from '../domain/errors.js';
 import type { Snapshot } from '../domain/event-snapshot.js';
-import { isValidTimeZone, isOriginalOccurrence, seriesEnd, type OccurrenceException, type SeriesInput } from '../domain/recurrence-expand.js';
+import { canonicalTimeZone, isOriginalOccurrence, seriesEnd, sparseRule, type OccurrenceException, type SeriesInput } from '../domain/recurrence-expand.js';
 import { parsePattern, presentPattern } from '../domain/recurrence-pattern.js';
-import { iso, parseTimestamp } from '../domain/time.js';
+import { applyExdates, checkRdates, storedRecurrence } from '../domain/recurrence-input.js';
+import { iso, readTimestamp, timestampProblem } from '../domain/time.js';
 import { isLocalMidnight, newUid, uidProblem } from '../domain/event-uid.js';
 import type { EventRow } from '../db/types.js';
 
@@ -46,14 +47,19 @@ function path(prefix: string, field: string): string {
   return prefix ? `${prefix}.${field}` : field;
 }
 
-function time(value: string | undefined, field: string, errors: FieldError[]): number | undefined {
+/** A start/end time: RFC 3339 with an offset, or wall-clock time in `zone` when one is known. */
+function time(value: string | undefined, field: string, zone: string | null, errors: FieldError[]): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseTimestamp(value);
-  if (ms === null || ms < MIN_TIME || ms >= MAX_TIME) {
-    errors.push({ field, message: 'must be an RFC 3339 timestamp with an offset, between 1900 and 9999' });
+  const r = readTimestamp(value, zone);
+  if (!r.ok) {
+    errors.push({ field, message: r.reason === 'gap' ? timestampProblem('gap', zone) : 'must be an RFC 3339 timestamp with an offset (or local time with timezone), between 1900 and 9999' });
     return undefined;
   }
-  return ms;
+  if (r.ms < MIN_TIME || r.ms >= MAX_TIME) {
+    errors.push({ field, message: 'must be between 1900 and 9999' });
+    return undefined;
+  }
+  return r.ms;
 }
 
 /**
@@ -69,18 +75,21 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
     }
   }
   if (input.title !== undefined && input.title.trim() === '') errors.push({ field: path(prefix, 'title'), message: 'must not be blank' });
-  const start = time(input.start_time, path(prefix, 'start_time'), errors) ?? base?.start;
-  const end = time(input.end_time, path(prefix, 'end_time'), errors) ?? base?.end;
-  const timezone = input.timezone ?? base?.timezone ?? 'UTC';
-  if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) {
-    errors.push({ field: path(prefix, 'timezone'), message: 'must be an IANA time zone such as Europe/Paris' });
-  }
+  // Time zones are stored in the runtime's canonical spelling (america/new_york → America/New_York).
+  const zoneIn = input.timezone === undefined ? undefined : canonicalTimeZone(input.timezone);
+  if (zoneIn === null) errors.push({ field: path(prefix, 'timezone'), message: 'must be an IANA time zone such as Europe/Paris' });
+  const timezone = zoneIn ?? base?.timezone ?? 'UTC';
+  // Wall-clock times need a zone: the one sent, or on an update the event's own.
+  const wallZone = zoneIn === null ? null : (zoneIn ?? (base ? base.timezone : null));
+  const start = time(input.start_time, path(prefix, 'start_time'), wallZone, errors) ?? base?.start;
+  const end = time(input.end_time, path(prefix, 'end_time'), wallZone, errors) ?? base?.end;
 
   let rrule = base?.rrule ?? null;
+  let exdate: number[] | undefined;
   const patternGiven = input.recurrence_pattern !== undefined && input.recurrence_pattern !== null;
   if (patternGiven) {
-    const parsed = parsePattern(input.recurrence_pattern, path(prefix, 'recurrence_pattern'));
-    if (parsed.ok) rrule = parsed.rrule;
+    const parsed = parsePattern(input.recurrence_pattern, path(prefix, 'recurrence_pattern'), zoneIn === null ? null : timezone);
+    if (parsed.ok) { rrule = parsed.rrule; exdate = parsed.exdate; }
     else errors.push(...parsed.errors);
   }
   if (input.is_recurring === false) {
@@ -98,13 +107,19 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
     if (why) errors.push({ field: path(prefix, 'uid'), message: why });
   }
   const allDay = input.all_day ?? base?.allDay ?? false;
-  if (allDay && isValidTimeZone(timezone)) {
+  if (allDay && zoneIn !== null) {
     if (start !== undefined && !isLocalMidnight(start, timezone)) errors.push({ field: path(prefix, 'start_time'), message: `must be a local midnight in ${timezone} for an all-day event` });
     if (end !== undefined && !isLocalMidnight(end, timezone)) errors.push({ field: path(prefix, 'end_time'), message: `must be a local midnight in ${timezone} for an all-day event` });
   }
   if (start !== undefined && end !== undefined) {
     if (end <= start) errors.push({ field: path(prefix, 'end_time'), message: 'must be after start_time' });
     else if (end - start > MAX_DURATION_MS) errors.push({ field: path(prefix, 'end_time'), message: 'an event may last at most 366 days' });
+  }
+  if (rrule && start !== undefined && !errors.length) {
+    errors.push(...checkRdates(rrule, start, path(prefix, 'recurrence_pattern')));
+    if (!errors.length && sparseRule({ start, end: end!, timezone, rrule })) {
+      errors.push({ field: path(prefix, 'recurrence_pattern'), message: 'the rule has no occurrence after the first within its search limit (e.g. a date that never comes)' });
+    }
   }
   if (errors.length) throw validationError(errors);
 
@@ -126,6 +141,7 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
     const series = toSeries(draft);
     draft.exceptions = draft.exceptions.filter((e) => isOriginalOccurrence(series, Date.parse(e.original_start)));
   }
+  if (exdate && draft.rrule) draft.exceptions = applyExdates(toSeries(draft), exdate);
   return draft;
 }
 
@@ -182,7 +198,7 @@ export function toSnapshot(d: EventDraft): Snapshot {
     end_time: iso(d.end),
     timezone: d.timezone,
     is_recurring: d.rrule !== null,
-    recurrence_pattern: d.rrule ? presentPattern(d.rrule) : null,
+    recurrence_pattern: d.rrule ? presentPattern(d.rrule, d.exceptions) : null,
     exceptions: d.exceptions,
     uid: d.uid,
     all_day: d.allDay,
@@ -197,7 +213,7 @@ export function fromSnapshot(s: Snapshot): EventDraft {
     start: Date.parse(s.start_time),
     end: Date.parse(s.end_time),
     timezone: s.timezone,
-    rrule: s.recurrence_pattern?.rrule ?? null,
+    rrule: storedRecurrence(s.recurrence_pattern),
     exceptions: s.exceptions ?? [],
     uid: s.uid ?? '',
     allDay: s.all_day ?? false,

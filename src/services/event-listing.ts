@@ -1,7 +1,7 @@
 import type { DbHandle } from '../db/connection.js';
 import type { EventRow, EventWithRole } from '../db/types.js';
 import { validationError } from '../domain/errors.js';
-import { expandOccurrences, type Occurrence } from '../domain/recurrence-expand.js';
+import { hasOccurrenceBetween, occurrencesBetween, type Occurrence } from '../domain/recurrence-expand.js';
 import { parseTimestamp } from '../domain/time.js';
 import { presentEvent } from '../presenters/event.presenter.js';
 import { presentOccurrence } from '../presenters/occurrence.presenter.js';
@@ -46,7 +46,7 @@ export function parseWindow(start: string | undefined, end: string | undefined, 
 function occurrencesOf(r: EventWithRole, ws: number, we: number): Occurrence[] {
   try {
     const draft = draftFromRow(r);
-    return allDayEnds(expandOccurrences(toSeries(draft), ws, we, MAX_EXPANDED), draft);
+    return allDayEnds(occurrencesBetween(toSeries(draft), ws, we, MAX_EXPANDED), draft);
   } catch (err) {
     if (err instanceof RangeError) throw validationError([{ field: 'end_time', message: 'the window holds too many occurrences; narrow it' }]);
     throw err;
@@ -99,12 +99,7 @@ function oneOff(r: EventRow): Occurrence {
   return { original_start: r.start_time, start: r.start_time, end: r.end_time, is_exception: false, overrides: {} };
 }
 
-/** Whether a series has an occurrence in the window (a window too dense to expand certainly has one). */
+/** Whether a series has an occurrence in the window: stops at the first, so any window is cheap. */
 function firstOccurrence(r: EventWithRole, ws: number, we: number): Occurrence[] {
-  try {
-    return expandOccurrences(toSeries(draftFromRow(r)), ws, we, MAX_EXPANDED);
-  } catch (err) {
-    if (err instanceof RangeError) return [oneOff(r)];
-    throw err;
-  }
+  return hasOccurrenceBetween(toSeries(draftFromRow(r)), ws, we) ? [oneOff(r)] : [];
 }

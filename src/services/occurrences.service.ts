@@ -1,8 +1,8 @@
 import type { DbHandle } from '../db/connection.js';
 import type { EventRow } from '../db/types.js';
 import { AppError, conflict, notFound, validationError } from '../domain/errors.js';
-import { expandOccurrences, isOriginalOccurrence, occurrenceIndex, splitSeries, type OccurrenceException } from '../domain/recurrence-expand.js';
-import { iso, parseTimestamp } from '../domain/time.js';
+import { isOriginalOccurrence, occurrencesBetween, splitRefusal, splitSeries, type OccurrenceException } from '../domain/recurrence-expand.js';
+import { iso, parseTimestamp, readTimestamp, timestampProblem } from '../domain/time.js';
 import { presentEvent } from '../presenters/event.presenter.js';
 import { presentOccurrence } from '../presenters/occurrence.presenter.js';
 import { presentPermissions } from '../presenters/permission.presenter.js';
@@ -61,7 +61,7 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
       const { event, role } = await requireRoleCached(rc, handle.db, id, actorId, 'VIEWER');
       const { ws, we } = parseWindow(start, end, true, MAX_WINDOW_MS);
       const draft = draftFromRow(event);
-      const occ = allDayEnds(expandOccurrences(toSeries(draft), ws!, we!, 20_000), draft);
+      const occ = allDayEnds(occurrencesBetween(toSeries(draft), ws!, we!, 20_000), draft);
       return { items: occ.map((o) => presentOccurrence(event, role, o)) };
     },
 
@@ -83,11 +83,14 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
         const { event, role, draft } = await load(ctx, id, key, flags.expectedVersion);
         const prev = draft.exceptions.find((e) => Date.parse(e.original_start) === key);
         const duration = draft.end - draft.start;
-        const start = input.start_time !== undefined ? parseTimestamp(input.start_time) : prev?.start_time ? Date.parse(prev.start_time) : key;
-        const end = input.end_time !== undefined ? parseTimestamp(input.end_time) : prev?.end_time ? Date.parse(prev.end_time) : (start ?? key) + duration;
+        // Times without an offset are wall-clock time in the event's zone.
+        const read = (v: string | undefined) => (v === undefined ? undefined : readTimestamp(v, draft.timezone));
+        const rs = read(input.start_time), re = read(input.end_time);
+        const start = rs ? (rs.ok ? rs.ms : null) : prev?.start_time ? Date.parse(prev.start_time) : key;
+        const end = re ? (re.ok ? re.ms : null) : prev?.end_time ? Date.parse(prev.end_time) : (start ?? key) + duration;
         const errors = [];
-        if (start === null) errors.push({ field: 'start_time', message: 'must be an RFC 3339 timestamp' });
-        if (end === null) errors.push({ field: 'end_time', message: 'must be an RFC 3339 timestamp' });
+        if (rs && !rs.ok) errors.push({ field: 'start_time', message: timestampProblem(rs.reason, draft.timezone) });
+        if (re && !re.ok) errors.push({ field: 'end_time', message: timestampProblem(re.reason, draft.timezone) });
         if (start !== null && end !== null && end <= start) errors.push({ field: 'end_time', message: 'must be after start_time' });
         if (start !== null && end !== null && end - start > MAX_DURATION_MS) errors.push({ field: 'end_time', message: 'an occurrence may last at most 366 days' });
         if (input.title !== undefined && input.title.trim() === '') errors.push({ field: 'title', message: 'must not be blank' });
@@ -116,10 +119,10 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
     async split(actorId: number, id: number, key: number, input: OccurrenceInput, flags: WriteFlags & { expectedVersion?: number }) {
       return write(actorId, { lockUsers: [actorId], lockEvent: id, audit: { action: 'occurrence.split', ip: flags.ip, eventId: id, details: { occurrence_start: iso(key) } } }, async (ctx) => {
         const { event, role, draft } = await load(ctx, id, key, flags.expectedVersion);
-        const index = occurrenceIndex(toSeries(draft), key);
-        if (index === 0) {
-          throw new AppError('BAD_REQUEST', 'This is the first occurrence: update the whole series instead', {
-            errors: [{ field: 'occurrence_start', message: 'cannot split at the first occurrence' }],
+        const refusal = splitRefusal(toSeries(draft), key);
+        if (refusal) {
+          throw new AppError('BAD_REQUEST', key === draft.start ? 'This is the first occurrence: update the whole series instead' : 'The series cannot be split here', {
+            errors: [{ field: 'occurrence_start', message: refusal }],
           });
         }
         const parts = splitSeries(toSeries(draft), key);

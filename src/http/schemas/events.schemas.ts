@@ -2,13 +2,16 @@ import { Type } from 'typebox';
 
 const nullableString = (max: number) => Type.Union([Type.String({ maxLength: max }), Type.Null()]);
 
+/** RFC 3339 date-time, the offset optional (wall-clock time in the event's zone; SPEC §12). */
+const DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})?$';
+
 /** The writable fields of an event; unknown and server-owned fields are rejected. */
 const writable = {
   title: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(nullableString(10_000)),
   location: Type.Optional(nullableString(500)),
-  start_time: Type.String({ format: 'date-time', maxLength: 40, description: 'RFC 3339 with offset' }),
-  end_time: Type.String({ format: 'date-time', maxLength: 40, description: 'RFC 3339 with offset; after start_time' }),
+  start_time: Type.String({ maxLength: 40, pattern: DATE_TIME, description: 'RFC 3339 with offset, or local time without one (read in `timezone`)' }),
+  end_time: Type.String({ maxLength: 40, pattern: DATE_TIME, description: 'RFC 3339 with offset, or local time without one (read in `timezone`); after start_time' }),
   timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone (default UTC)' })),
   is_recurring: Type.Optional(Type.Boolean()),
   recurrence_pattern: Type.Optional(
@@ -62,6 +65,13 @@ export const PatternSchema = Type.Object({
   by_month_day: Type.Union([Type.Array(Type.Integer()), Type.Null()]),
   count: Type.Union([Type.Integer(), Type.Null()]),
   until: Type.Union([Type.String(), Type.Null()]),
+  by_month: Type.Optional(Type.Union([Type.Array(Type.Integer()), Type.Null()])),
+  by_year_day: Type.Optional(Type.Union([Type.Array(Type.Integer()), Type.Null()])),
+  by_week_no: Type.Optional(Type.Union([Type.Array(Type.Integer()), Type.Null()])),
+  by_set_pos: Type.Optional(Type.Union([Type.Array(Type.Integer()), Type.Null()])),
+  wkst: Type.Optional(Type.String()),
+  rdate: Type.Optional(Type.Array(Type.String({ description: 'extra occurrence start (RFC 3339 UTC)' }))),
+  exdate: Type.Optional(Type.Array(Type.String({ description: 'a cancelled occurrence start (RFC 3339 UTC)' }))),
 });
 
 export const PermissionSchema = Type.Object({ user_id: Type.Integer(), username: Type.String(), role: Type.String() });
