@@ -75,7 +75,8 @@ export function createBasicAuth(deps: { handle: DbHandle; gens: Generations; fai
       const hit = cache.get(key);
       if (hit) {
         const g = await gens.get([appPasswordDep(hit.userId)]);
-        if (g && g[0] === hit.gen) return hit;
+        // The whole answer counts: in Redis it also carries the epoch (renewed when Redis was lost).
+        if (g && g.join(':') === hit.gen) return hit;
         cache.delete(key);
       }
       await limited(ip);
@@ -90,7 +91,7 @@ export function createBasicAuth(deps: { handle: DbHandle; gens: Generations; fai
       await appPasswordsRepository.touch(db, row.id, now);
       await auditRepository.insert(db, { user_id: user.id, action: 'dav.auth', ip, outcome: 'success', details: { app_password_id: row.id } }, now);
       const principal: BasicPrincipal = { userId: user.id, username: user.username, email: user.email, appPasswordId: row.id };
-      if (g) cache.set(key, { ...principal, gen: g[0] });
+      if (g) cache.set(key, { ...principal, gen: g.join(':') });
       return principal;
     },
   };
