@@ -30,6 +30,8 @@ import { sharingRoutes } from './http/routes/sharing.routes.js';
 import { notificationsRoutes } from './http/routes/notifications.routes.js';
 import { notificationsWsRoutes } from './http/routes/notifications-ws.routes.js';
 import { syncRoutes } from './http/routes/sync.routes.js';
+import { appPasswordsRoutes } from './http/routes/app-passwords.routes.js';
+import { davRoutes } from './http/dav/dav.routes.js';
 import { icalRoutes } from './http/routes/ical.routes.js';
 import { feedsRoutes, publicFeedRoutes } from './http/routes/feeds.routes.js';
 import { UserSchema } from './http/schemas/auth.schemas.js';
@@ -151,9 +153,13 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     await priv.register(notificationsRoutes, { c });
     await priv.register(notificationsWsRoutes, { c });
     await priv.register(syncRoutes, { c });
+    await priv.register(appPasswordsRoutes, { c });
     await priv.register(icalRoutes, { c });
     await priv.register(feedsRoutes, { c });
   });
+
+  // CalDAV: its own scope with HTTP Basic (app passwords) and XML/iCalendar bodies.
+  await app.register(davRoutes, { c });
 
   return app;
 }

@@ -23,6 +23,11 @@ import { createSharingService } from './services/sharing.service.js';
 import { createWsHub } from './adapters/ws-hub.js';
 import { createNotificationsService } from './services/notifications.service.js';
 import { createSyncService } from './services/sync.service.js';
+import { createAppPasswordsService } from './services/app-passwords.service.js';
+import { createBasicAuth } from './services/basic-auth.service.js';
+import { createFailureCounter } from './adapters/failure-counter.js';
+import { createDavService } from './services/dav.service.js';
+import { createDavWriteService } from './services/dav-write.service.js';
 import { createIcalExportService } from './services/ical-export.service.js';
 import { createIcalImportService } from './services/ical-import.service.js';
 import { createFeedsService } from './services/feeds.service.js';
@@ -71,6 +76,12 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     ...(redis ? { inactiveSessions: sessions.inactive, sessionCheckMs: SOCKET_SESSION_CHECK_MS } : {}),
   });
   const sync = createSyncService({ handle });
+  const appPasswords = createAppPasswordsService({ handle, write, rc: readCache });
+  const basicAuth = createBasicAuth({
+    handle, gens, failures: createFailureCounter(rateLimit, 'rl:dav-auth-fail:'), maxFailuresPerMinute: config.rateLimitAuthPerMinute,
+  });
+  const dav = createDavService({ handle });
+  const davWrite = createDavWriteService({ handle, write, dav, events, sharing });
   const icalExport = createIcalExportService({ handle, rc: readCache });
   const icalImport = createIcalImportService({ handle, write });
   const feeds = createFeedsService({ handle, exporter: icalExport });
@@ -97,6 +108,10 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     notifications,
     hub,
     sync,
+    appPasswords,
+    basicAuth,
+    dav,
+    davWrite,
     icalExport,
     icalImport,
     feeds,

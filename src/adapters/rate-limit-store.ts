@@ -27,6 +27,12 @@ export class MemoryCounters {
     return { current: c.count, ttl: c.resetAt - now };
   }
 
+  /** The current count and time to reset of a key, without counting (0 when its window ended). */
+  peek(key: string, now = Date.now()): { current: number; ttl: number } {
+    const c = this.counters.get(key);
+    return !c || c.resetAt <= now ? { current: 0, ttl: 0 } : { current: c.count, ttl: c.resetAt - now };
+  }
+
   /** Drops every counter whose window ended by `now`. */
   sweep(now: number): void {
     for (const [k, c] of this.counters) if (c.resetAt <= now) this.counters.delete(k);

@@ -120,6 +120,27 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface AppPasswordsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface DavSettingsTable {
+  user_id: number;
+  calendar_timezone: string;
+  updated_at: number;
+}
+
+export interface DavNamesTable {
+  event_id: number;
+  name: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -130,6 +151,9 @@ export interface Database {
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
   feeds: FeedsTable;
+  app_passwords: AppPasswordsTable;
+  dav_settings: DavSettingsTable;
+  dav_names: DavNamesTable;
 }
 
 /** What repositories take: the database, or the transaction a unit of work opened. */
@@ -148,6 +172,7 @@ export type ChangeRow = Selectable<EventChangesTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type FeedRow = Selectable<FeedsTable>;
+export type AppPasswordRow = Selectable<AppPasswordsTable>;
 
 /*
  * Rows as the repositories' joins return them: a table row plus the names or role joined to it.

@@ -75,22 +75,24 @@ export function decodeCursor(raw: string, now: number): SyncCursor {
   };
 }
 
+/** The highest change id every earlier id of which has surely committed (see SETTLE_MS); shared with CalDAV sync. */
+export async function syncWatermark(handle: DbHandle, afterId: number, now: number): Promise<number> {
+  const max = await syncRepository.maxChangeId(handle.db);
+  const settle = SETTLE_MS[handle.dialect];
+  if (!settle) return max;
+  const fresh = await syncRepository.firstChangeWrittenAfter(handle.db, afterId, now - settle);
+  return fresh === null ? max : Math.max(afterId, fresh - 1);
+}
+
 /**
  * Sync for clients that were offline: every live event the caller holds a role on (first call),
  * then what changed since the cursor — events as GET /api/events/{id} returns them (without the
  * permission list) and tombstones for deleted events and for events the caller lost access to.
  */
 export function createSyncService(deps: { handle: DbHandle }) {
-  const { db, dialect } = deps.handle;
+  const { db } = deps.handle;
 
-  /** The highest change id every earlier id of which has surely committed (see SETTLE_MS). */
-  async function watermark(afterId: number, now: number): Promise<number> {
-    const max = await syncRepository.maxChangeId(db);
-    const settle = SETTLE_MS[dialect];
-    if (!settle) return max;
-    const fresh = await syncRepository.firstChangeWrittenAfter(db, afterId, now - settle);
-    return fresh === null ? max : Math.max(afterId, fresh - 1);
-  }
+  const watermark = (afterId: number, now: number) => syncWatermark(deps.handle, afterId, now);
 
   async function fullPage(actorId: number, cur: SyncCursor, now: number): Promise<SyncPage> {
     const rows = await syncRepository.liveEvents(db, actorId, cur.after ?? 0, SYNC_PAGE_SIZE + 1);
