@@ -14,6 +14,7 @@ import { errorsPlugin } from './http/plugins/errors.plugin.js';
 import { metricsPlugin } from './http/plugins/metrics.plugin.js';
 import { msgpackPlugin } from './http/plugins/msgpack.plugin.js';
 import { swaggerPlugin } from './http/plugins/swagger.plugin.js';
+import { webPlugin } from './http/plugins/web.plugin.js';
 import { authRoutes, publicAuthRoutes } from './http/routes/auth.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { usersRoutes } from './http/routes/users.routes.js';
@@ -120,6 +121,9 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     await priv.register(notificationsWsRoutes, { c });
     await priv.register(syncRoutes, { c });
   });
+
+  // The web client at `/` (its own CSP); reserved API paths keep their JSON 404s.
+  await app.register(webPlugin);
 
   return app;
 }
