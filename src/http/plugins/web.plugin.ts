@@ -33,7 +33,7 @@ const pageHelmet = {
       scriptSrcAttr: ["'none'"],
       styleSrc: ["'self'", EMPTY_STYLE_HASH],
       imgSrc: ["'self'", 'data:'],
-      fontSrc: ["'self'"],
+      fontSrc: ["'self'", 'data:'], // FullCalendar's icon font is a data: URL
       connectSrc: ["'self'", (req: IncomingMessage) => socketOrigins(req)],
       objectSrc: ["'none'"],
       baseUri: ["'self'"],

@@ -57,6 +57,7 @@ export function CalendarPage({ user }: { user: ApiUser }) {
         ? { left: 'prev,next', center: 'title', right: 'today' }
         : { left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek,timeGridDay,listWeek' },
       footerToolbar: small ? { center: 'dayGridMonth,timeGridWeek,timeGridDay,listWeek' } : undefined,
+      dayHeaderFormat: small ? { weekday: 'narrow', day: 'numeric' } : undefined,
       buttonText: { today: 'Today', month: 'Month', week: 'Week', day: 'Day', list: 'Agenda' },
       buttonHints: { prev: 'Previous $0', next: 'Next $0', today: 'This $0' },
       height: '100%',

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useId, useMemo, useState } from 'preact/hooks';
 import { api, type ApiEvent } from '../api/client';
 import { Modal } from '../ui/Modal';
 import { ask } from '../ui/prompt';
@@ -27,6 +27,7 @@ export function EventDialog({ target, onClose, onSaved }: Props) {
   const [sub, setSub] = useState<'share' | 'history' | null>(null);
   const readOnly = !!event && event.role === 'VIEWER';
   const zoneList = useMemo(zones, []);
+  const uid = useId();
   const set = <K extends keyof EventForm>(k: K, v: EventForm[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   async function reload() {
@@ -100,22 +101,24 @@ export function EventDialog({ target, onClose, onSaved }: Props) {
     <Modal title={title} onClose={onClose}>
       <form class="event-form" onSubmit={save} noValidate>
         {readOnly && <p class="note">You are a viewer of this event: it is read-only.</p>}
-        <label>Title<input name="title" value={form.title} readOnly={readOnly} required maxLength={200} onInput={(e) => set('title', e.currentTarget.value)} /></label>
+        <label>Title<input name="title" value={form.title} readOnly={readOnly} autoFocus={!readOnly} required maxLength={200} onInput={(e) => set('title', e.currentTarget.value)} /></label>
         <div class="row">
           <label>Start<input type="datetime-local" name="start" value={form.start} readOnly={readOnly} onInput={(e) => set('start', e.currentTarget.value)} /></label>
           <label>End<input type="datetime-local" name="end" value={form.end} readOnly={readOnly} onInput={(e) => set('end', e.currentTarget.value)} /></label>
         </div>
         <div class="row">
           <label class="check"><input type="checkbox" name="all_day" checked={form.allDay} disabled={readOnly} onChange={(e) => set('allDay', e.currentTarget.checked)} />All day</label>
-          <label>Time zone
-            <select name="timezone" value={form.timezone} disabled={readOnly} onChange={(e) => set('timezone', e.currentTarget.value)}>
-              {!zoneList.includes(form.timezone) && <option value={form.timezone}>{form.timezone}</option>}
-              {zoneList.map((z) => <option key={z} value={z}>{z}</option>)}
-            </select>
-          </label>
+          <div class="field">
+          <label for={`${uid}-tz`}>Time zone</label>
+          <select id={`${uid}-tz`} name="timezone" value={form.timezone} disabled={readOnly} onChange={(e) => set('timezone', e.currentTarget.value)}>
+            {!zoneList.includes(form.timezone) && <option value={form.timezone}>{form.timezone}</option>}
+            {zoneList.map((z) => <option key={z} value={z}>{z}</option>)}
+          </select>
         </div>
-        <label>Repeat
-          <select name="repeat" value={form.repeat} disabled={readOnly} onChange={(e) => set('repeat', e.currentTarget.value as EventForm['repeat'])}>
+        </div>
+        <div class="field">
+          <label for={`${uid}-repeat`}>Repeat</label>
+          <select id={`${uid}-repeat`} name="repeat" value={form.repeat} disabled={readOnly} onChange={(e) => set('repeat', e.currentTarget.value as EventForm['repeat'])}>
             <option value="NONE">Does not repeat</option>
             <option value="DAILY">Daily</option>
             <option value="WEEKLY">Weekly</option>
@@ -123,7 +126,7 @@ export function EventDialog({ target, onClose, onSaved }: Props) {
             <option value="YEARLY">Yearly</option>
             {initial.repeat === 'CUSTOM' && <option value="CUSTOM">Custom rule ({event?.recurrence_pattern?.rrule})</option>}
           </select>
-        </label>
+        </div>
         <label>Location<input name="location" value={form.location} readOnly={readOnly} maxLength={500} onInput={(e) => set('location', e.currentTarget.value)} /></label>
         <label>Description<textarea name="description" rows={4} value={form.description} readOnly={readOnly} maxLength={10000} onInput={(e) => set('description', e.currentTarget.value)} /></label>
         {error && <p class="error" role="alert">{error}</p>}

@@ -9,7 +9,10 @@ export function Notifications({ notes, live, onOpen }: { notes: { list: ApiNotif
   return (
     <div class="notes">
       <button type="button" aria-expanded={open} aria-controls="notes-panel" aria-label={`Notifications, ${notes.unread} unread`} onClick={() => setOpen(!open)}>
-        <span aria-hidden="true">🔔</span>
+        <svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+          <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+          <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+        </svg>
         {notes.unread > 0 && <span class="badge" aria-hidden="true">{notes.unread}</span>}
       </button>
       {open && (

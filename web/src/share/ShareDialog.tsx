@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { api, errorMessage, type ApiEvent, type Permission } from '../api/client';
 import { session } from '../auth/session';
 import { Modal } from '../ui/Modal';
@@ -15,6 +15,7 @@ export function ShareDialog({ event, onClose, onChanged }: { event: ApiEvent; on
   const isOwner = event.role === 'OWNER';
   const me = session.user()?.id;
   const path = { id: event.id };
+  const uid = useId();
 
   useEffect(() => {
     void api.GET('/api/events/{id}/permissions', { params: { path } }).then(({ data }) => data && setPeople(data));
@@ -67,12 +68,13 @@ export function ShareDialog({ event, onClose, onChanged }: { event: ApiEvent; on
       {isOwner && (
         <form class="share-form" onSubmit={add}>
           <label>Find people<input type="search" name="find" placeholder="username or email" value={query} onInput={(e) => setQuery(e.currentTarget.value)} /></label>
-          <label>Role
-            <select name="role" value={role} onChange={(e) => setRole(e.currentTarget.value as 'VIEWER' | 'EDITOR')}>
+          <div class="field">
+            <label for={`${uid}-role`}>Role</label>
+            <select id={`${uid}-role`} name="role" value={role} onChange={(e) => setRole(e.currentTarget.value as 'VIEWER' | 'EDITOR')}>
               <option value="VIEWER">Viewer</option>
               <option value="EDITOR">Editor</option>
             </select>
-          </label>
+          </div>
           <button type="submit" class="primary">Add</button>
         </form>
       )}
