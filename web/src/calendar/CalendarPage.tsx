@@ -87,6 +87,16 @@ export function CalendarPage({ user }: { user: ApiUser }) {
         c.unselect();
         setTarget({ kind: 'new', start: info.start, end: info.end, allDay: info.allDay });
       },
+      // The description's first words under the title, so a change to it shows on the entry itself.
+      eventDidMount: ({ el, event }) => {
+        const text = (event.extendedProps as EntryProps).item.description?.trim();
+        const frame = el.querySelector('.fc-event-main-frame') ?? el.querySelector('.fc-list-event-title');
+        if (!text || !frame) return;
+        const d = document.createElement('div');
+        d.className = 'entry-desc';
+        d.textContent = text.length > 90 ? `${text.slice(0, 90)}…` : text;
+        frame.appendChild(d);
+      },
       eventClick: (info) => {
         info.jsEvent.preventDefault();
         void openEntry(info.event);
