@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import type { BenchContext, Scenario } from './scenarios.js';
+import type { BenchContext, Scenario } from './lib.js';
 
 /*
  * WebSocket fan-out: one update to an event shared with USERS connected users, timed from the

@@ -11,6 +11,21 @@ export interface Result {
   p99: number;
 }
 
+/** What every scenario gets: the servers under test and the measuring tools. */
+export interface BenchContext {
+  url: string;
+  /** The same server build with CACHE_ENABLED=false. */
+  uncachedUrl: string;
+  api: (method: string, path: string, token?: string, body?: unknown) => Promise<any>;
+  measure: (name: string, opts: autocannon.Options) => Promise<Result>;
+  baseline: Result;
+}
+
+export interface Scenario {
+  name: string;
+  run(ctx: BenchContext): Promise<Result | Result[]>;
+}
+
 export const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 
 /** Runs autocannon against one request shape and returns throughput and latency. */

@@ -1,20 +1,5 @@
-import type autocannon from 'autocannon';
-import { api, type Result } from './lib.js';
+import { api, type BenchContext, type Result, type Scenario } from './lib.js';
 import { fanOutScenario } from './fan-out.js';
-
-export interface BenchContext {
-  url: string;
-  /** The same server build with CACHE_ENABLED=false. */
-  uncachedUrl: string;
-  api: (method: string, path: string, token?: string, body?: unknown) => Promise<any>;
-  measure: (name: string, opts: autocannon.Options) => Promise<Result>;
-  baseline: Result;
-}
-
-export interface Scenario {
-  name: string;
-  run(ctx: BenchContext): Promise<Result | Result[]>;
-}
 
 let n = 0;
 /** A fresh user with an access token. */

@@ -1,4 +1,5 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { Role } from '../domain/roles.js';
 
 /*
  * Table types: the database's source of truth. Every timestamp is epoch milliseconds (an integer in
@@ -47,7 +48,7 @@ export interface EventsTable {
 export interface EventPermissionsTable {
   event_id: number;
   user_id: number;
-  role: string;
+  role: Role;
   created_at: number;
   updated_at: number;
 }
@@ -109,6 +110,9 @@ export interface Database {
   audit_log: AuditLogTable;
 }
 
+/** What repositories take: the database, or the transaction a unit of work opened. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
@@ -120,3 +124,12 @@ export type VersionRow = Selectable<EventVersionsTable>;
 export type ChangeRow = Selectable<EventChangesTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+
+/*
+ * Rows as the repositories' joins return them: a table row plus the names or role joined to it.
+ * They live here, beside the tables, so presenters can map them without importing repositories.
+ */
+export type EventWithRole = EventRow & { role: Role };
+export type PermissionWithUser = PermissionRow & { username: string };
+export type VersionWithAuthor = VersionRow & { username: string };
+export type ChangeWithActor = ChangeRow & { username: string; target_username: string | null };

@@ -17,6 +17,12 @@ export interface Snapshot {
   exceptions: OccurrenceException[];
 }
 
+/** A snapshot as a version row stores it (JSON); `exceptions` defaults to [] so every version has the same shape. */
+export function readSnapshot(data: string): Snapshot {
+  const s = JSON.parse(data) as Snapshot;
+  return { ...s, exceptions: s.exceptions ?? [] };
+}
+
 export const SNAPSHOT_FIELDS = [
   'title',
   'description',

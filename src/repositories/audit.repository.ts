@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { AuditRow, Database } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { AuditRow, Db } from '../db/types.js';
 
 export interface AuditEntry {
   user_id: number | null;

@@ -1,9 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { ChangeRow, Database } from '../db/types.js';
+import type { ChangeRow, ChangeWithActor, Db } from '../db/types.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
-export type ChangeWithActor = ChangeRow & { username: string; target_username: string | null };
 
 export const changesRepository = {
   async insert(db: Db, row: Omit<ChangeRow, 'id'>): Promise<void> {

@@ -1,19 +1,48 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, EventRow, EventUpdate, NewEvent } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { sql } from 'kysely';
+import type { Db, EventRow, EventUpdate, EventWithRole, NewEvent } from '../db/types.js';
+import { toSeries, type EventDraft } from '../domain/event-draft.js';
+import { seriesEnd, type OccurrenceException } from '../domain/recurrence-expand.js';
+import type { Role } from '../domain/roles.js';
 
 export interface EventListFilter {
   userId: number;
   windowStart?: number;
   windowEnd?: number;
   q?: string;
-  role?: string;
+  role?: Role;
   isRecurring?: boolean;
   excludeIds?: number[];
 }
 
-export type EventWithRole = EventRow & { role: string };
+/** The draft an event row holds (the row mapper every read of an event's state goes through). */
+export function draftFromRow(row: EventRow): EventDraft {
+  return {
+    title: row.title,
+    description: row.description,
+    location: row.location,
+    start: row.start_time,
+    end: row.end_time,
+    timezone: row.timezone,
+    rrule: row.rrule,
+    exceptions: JSON.parse(row.exceptions) as OccurrenceException[],
+  };
+}
+
+/** The columns a draft occupies in the events table. */
+export function draftColumns(d: EventDraft) {
+  return {
+    title: d.title,
+    description: d.description,
+    location: d.location,
+    start_time: d.start,
+    end_time: d.end,
+    series_end: d.rrule ? seriesEnd(toSeries(d)) : d.end,
+    timezone: d.timezone,
+    is_recurring: d.rrule ? 1 : 0,
+    rrule: d.rrule,
+    exceptions: JSON.stringify(d.exceptions),
+  };
+}
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => '\\' + c);

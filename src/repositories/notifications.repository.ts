@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, NotificationRow } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db, NotificationRow } from '../db/types.js';
 
 export const notificationsRepository = {
   async insertMany(db: Db, rows: Omit<NotificationRow, 'id'>[]): Promise<NotificationRow[]> {

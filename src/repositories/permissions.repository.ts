@@ -1,12 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, PermissionRow } from '../db/types.js';
+import type { Db, PermissionRow, PermissionWithUser } from '../db/types.js';
+import { roleRank, type Role } from '../domain/roles.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
-export type PermissionWithUser = PermissionRow & { username: string };
 
 export const permissionsRepository = {
-  async roleOf(db: Db, eventId: number, userId: number): Promise<string | null> {
+  async roleOf(db: Db, eventId: number, userId: number): Promise<Role | null> {
     const r = await db.selectFrom('event_permissions').select('role').where('event_id', '=', eventId).where('user_id', '=', userId).executeTakeFirst();
     return r?.role ?? null;
   },
@@ -16,7 +13,7 @@ export const permissionsRepository = {
   async insertMany(db: Db, rows: PermissionRow[]): Promise<void> {
     if (rows.length) await db.insertInto('event_permissions').values(rows).execute();
   },
-  async setRole(db: Db, eventId: number, userId: number, role: string, at: number): Promise<void> {
+  async setRole(db: Db, eventId: number, userId: number, role: Role, at: number): Promise<void> {
     await db.updateTable('event_permissions').set({ role, updated_at: at }).where('event_id', '=', eventId).where('user_id', '=', userId).execute();
   },
   async remove(db: Db, eventId: number, userId: number): Promise<void> {
@@ -31,8 +28,7 @@ export const permissionsRepository = {
       .select('u.username')
       .where('p.event_id', '=', eventId)
       .execute();
-    const rank = (r: string) => (r === 'OWNER' ? 0 : r === 'EDITOR' ? 1 : 2);
-    return rows.sort((a, b) => rank(a.role) - rank(b.role) || a.username.localeCompare(b.username));
+    return rows.sort((a, b) => roleRank(b.role) - roleRank(a.role) || a.username.localeCompare(b.username));
   },
   async holders(db: Db, eventId: number): Promise<number[]> {
     const rows = await db.selectFrom('event_permissions').select('user_id').where('event_id', '=', eventId).execute();

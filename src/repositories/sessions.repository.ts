@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, SessionRow } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db, SessionRow } from '../db/types.js';
 
 export const sessionsRepository = {
   async insert(db: Db, row: SessionRow): Promise<void> {

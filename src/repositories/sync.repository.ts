@@ -1,9 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, EventRow } from '../db/types.js';
+import { sql } from 'kysely';
+import type { Db, EventRow, EventWithRole } from '../db/types.js';
+import type { Role } from '../domain/roles.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
-export type EventWithRole = EventRow & { role: string };
 
 /** One event touched since a cursor: its newest change row, and when the user lost access (if they did). */
 export interface ChangedEvent {
@@ -78,7 +76,7 @@ export const syncRepository = {
   },
 
   /** The events with these ids (deleted ones included) and the user's role on each, or null. */
-  async eventsWithRole(db: Db, userId: number, ids: number[]): Promise<(EventRow & { role: string | null })[]> {
+  async eventsWithRole(db: Db, userId: number, ids: number[]): Promise<(EventRow & { role: Role | null })[]> {
     if (!ids.length) return [];
     return db
       .selectFrom('events as e')

@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, NewUser, UserRow } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db, NewUser, UserRow } from '../db/types.js';
 
 export const usersRepository = {
   async insert(db: Db, user: NewUser): Promise<UserRow> {

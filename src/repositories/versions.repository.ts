@@ -1,9 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, VersionRow } from '../db/types.js';
+import type { Db, VersionRow, VersionWithAuthor } from '../db/types.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
-export type VersionWithAuthor = VersionRow & { username: string };
 
 export const versionsRepository = {
   async insert(db: Db, row: Omit<VersionRow, 'id'>): Promise<void> {

@@ -1,12 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, EventRow } from '../db/types.js';
+import type { Db, EventRow, PermissionWithUser } from '../db/types.js';
 import { AppError, forbidden, notFound } from '../domain/errors.js';
 import { atLeast, type Role } from '../domain/roles.js';
 import { eventsRepository } from '../repositories/events.repository.js';
-import { permissionsRepository, type PermissionWithUser } from '../repositories/permissions.repository.js';
+import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { dep, type ReadCache } from './read-cache.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * The one access check for event-scoped operations. No role on the event → 404 (its existence is
@@ -19,7 +16,7 @@ export async function requireRole(
   min: Role,
   opts: { allowDeleted?: boolean } = {},
 ): Promise<{ event: EventRow; role: Role }> {
-  const role = (await permissionsRepository.roleOf(db, eventId, userId)) as Role | null;
+  const role = await permissionsRepository.roleOf(db, eventId, userId);
   if (!role) throw notFound('Event');
   const event = await eventsRepository.byId(db, eventId);
   if (!event) throw notFound('Event');
@@ -31,6 +28,13 @@ export async function requireRole(
 /** Rejects operations that need a live event (rollback, edits) while it is deleted. */
 export function requireLive(event: EventRow): void {
   if (event.deleted_at !== null) throw new AppError('CONFLICT', 'The event is deleted; restore it first');
+}
+
+/** Throws 412 with the current version when the client's If-Match names another one. */
+export function checkPrecondition(event: EventRow, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && expectedVersion !== event.version) {
+    throw new AppError('PRECONDITION_FAILED', `The event is at version ${event.version}, not ${expectedVersion}`, { current_version: event.version });
+  }
 }
 
 /**
@@ -47,7 +51,7 @@ export async function requireRoleCached(
 ): Promise<{ event: EventRow; role: Role; permissions: PermissionWithUser[] }> {
   const deps = [dep.event(eventId)];
   const permissions = await rc.get(`perms:${eventId}`, deps, 'long', () => permissionsRepository.list(db, eventId));
-  const role = (permissions.find((p) => p.user_id === userId)?.role ?? null) as Role | null;
+  const role = permissions.find((p) => p.user_id === userId)?.role ?? null;
   if (!role) throw notFound('Event');
   const event = await rc.get(`ev:${eventId}`, deps, 'short', async () => (await eventsRepository.byId(db, eventId)) ?? null);
   if (!event) throw notFound('Event');

@@ -1,5 +1,5 @@
 import type { DbHandle } from '../db/connection.js';
-import { presentAudit } from '../http/schemas/audit.schemas.js';
+import { presentAudit } from '../presenters/audit.presenter.js';
 import { auditRepository } from '../repositories/audit.repository.js';
 
 /** The audit trail as its subjects see it: each user reads only their own rows. */

@@ -3,17 +3,10 @@ import type { TokenService } from '../adapters/tokens.js';
 import type { DbHandle } from '../db/connection.js';
 import type { UserRow } from '../db/types.js';
 import { AppError, unauthorized } from '../domain/errors.js';
-import { iso } from '../domain/time.js';
+import { presentUser } from '../presenters/user.presenter.js';
 import { auditRepository } from '../repositories/audit.repository.js';
 import { sessionsRepository } from '../repositories/sessions.repository.js';
 import { usersRepository } from '../repositories/users.repository.js';
-
-export interface PublicUser {
-  id: number;
-  username: string;
-  email: string;
-  created_at: string;
-}
 
 export interface TokenPair {
   access_token: string;
@@ -31,11 +24,6 @@ export interface SessionChecker {
   /** Whether the session is still live; may be cached, but must see a revocation at once. */
   isActive(sessionId: string): Promise<boolean>;
   forget(sessionId: string): Promise<void>;
-}
-
-/** The user as the API shows it: never the password hash. */
-export function presentUser(u: UserRow): PublicUser {
-  return { id: u.id, username: u.username, email: u.email, created_at: iso(u.created_at) };
 }
 
 // OWASP's argon2id baseline (19 MiB, t=2, p=1).

@@ -1,16 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/types.js';
+import type { Db } from '../db/types.js';
+import { conflict } from '../domain/errors.js';
+import { toSeries, type EventDraft } from '../domain/event-draft.js';
+import { MAX_CONFLICT_PAIRS, MAX_EXPANDED, MAX_REPORTED_CONFLICTS, MAX_SPAN_MS } from '../domain/limits.js';
 import { expandOccurrences, seriesEnd, type Occurrence } from '../domain/recurrence-expand.js';
 import { iso } from '../domain/time.js';
-import { eventsRepository } from '../repositories/events.repository.js';
-import { draftFromRow, toSeries, type EventDraft } from './event-input.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
-
-/** How far ahead a new or changed series is checked: its first year of occurrences. */
-export const CONFLICT_HORIZON_MS = 366 * 86_400_000;
-/** At most this many clashes are reported for one request. */
-const MAX_REPORTED = 100;
+import { draftFromRow, eventsRepository } from '../repositories/events.repository.js';
 
 export interface ConflictItem {
   event_id: number | null;
@@ -40,12 +34,21 @@ function firstClash(a: Timed[], b: Timed[]): Timed | null {
 
 function checkWindow(d: EventDraft): [number, number] {
   const end = d.rrule ? seriesEnd(toSeries(d)) : d.end;
-  const horizon = d.start + CONFLICT_HORIZON_MS;
+  // A new or changed series is checked over its first year of occurrences.
+  const horizon = d.start + MAX_SPAN_MS;
   return [d.start, end === null ? Math.max(horizon, d.end) : Math.min(end, Math.max(horizon, d.end))];
 }
 
 function occurrencesIn(d: EventDraft, ws: number, we: number): Occurrence[] {
-  return expandOccurrences(toSeries(d), ws, we, 20_000);
+  return expandOccurrences(toSeries(d), ws, we, MAX_EXPANDED);
+}
+
+/**
+ * The one rule for clashes found before a write: 409 listing them, unless the caller opted to
+ * write anyway (`check_conflicts=false`). `message` says what overlaps.
+ */
+export function rejectConflicts(conflicts: ConflictItem[], checkConflicts: boolean, message = 'The event overlaps other events in your calendar'): void {
+  if (checkConflicts && conflicts.length) throw conflict(message, { conflicts });
 }
 
 /**
@@ -56,14 +59,14 @@ function occurrencesIn(d: EventDraft, ws: number, we: number): Occurrence[] {
 export async function findConflicts(db: Db, userId: number, drafts: EventDraft[], excludeIds: number[] = []): Promise<ConflictItem[]> {
   const out: ConflictItem[] = [];
   const seen = new Set<string>();
-  for (let k = 0; k < drafts.length && out.length < MAX_REPORTED; k++) {
+  for (let k = 0; k < drafts.length && out.length < MAX_REPORTED_CONFLICTS; k++) {
     const d = drafts[k];
     const [ws, we] = checkWindow(d);
     const mine = occurrencesIn(d, ws, we);
     if (!mine.length) continue;
     const candidates = await eventsRepository.listForUser(db, { userId, windowStart: ws, windowEnd: we, excludeIds });
     for (const c of candidates) {
-      if (out.length >= MAX_REPORTED) break;
+      if (out.length >= MAX_REPORTED_CONFLICTS) break;
       const key = `e${c.id}`;
       if (seen.has(key)) continue;
       const clash = firstClash(mine, occurrencesIn(draftFromRow(c), ws, we));
@@ -105,7 +108,7 @@ export async function overlappingPairs(db: Db, userId: number, ws: number, we: n
       }
     }
     active.push(o);
-    if (pairs.size >= 1000) break;
+    if (pairs.size >= MAX_CONFLICT_PAIRS) break;
   }
   return { items: [...pairs.values()] };
 }

@@ -1,16 +1,15 @@
 import type { DbHandle } from '../db/connection.js';
-import type { EventRow } from '../db/types.js';
+import type { EventRow, EventWithRole } from '../db/types.js';
 import { validationError } from '../domain/errors.js';
 import { expandOccurrences, type Occurrence } from '../domain/recurrence-expand.js';
-import { iso, parseTimestamp } from '../domain/time.js';
-import { presentEvent } from '../http/schemas/event.presenter.js';
-import { eventsRepository, type EventWithRole } from '../repositories/events.repository.js';
-import { draftFromRow, toSeries } from './event-input.js';
+import { MAX_EXPANDED, MAX_SPAN_MS } from '../domain/limits.js';
+import { toSeries } from '../domain/event-draft.js';
+import { parseWindow } from '../domain/event-window.js';
+import type { Role } from '../domain/roles.js';
+import { presentEvent } from '../presenters/event.presenter.js';
+import { presentOccurrence } from '../presenters/occurrence.presenter.js';
+import { draftFromRow, eventsRepository } from '../repositories/events.repository.js';
 import { dep, type ReadCache } from './read-cache.js';
-
-/** Longest window that may be expanded into occurrences. */
-export const MAX_WINDOW_MS = 366 * 86_400_000;
-const MAX_EXPANDED = 20_000;
 
 export interface ListQuery {
   skip: number;
@@ -18,40 +17,10 @@ export interface ListQuery {
   start_time?: string;
   end_time?: string;
   q?: string;
-  role?: string;
+  role?: Role;
   is_recurring?: boolean;
   sort: 'start_time' | '-start_time' | 'updated_at' | '-updated_at';
   expand: boolean;
-}
-
-/** Validates a window given as two RFC 3339 strings; `required` when expansion needs both. */
-export function parseWindow(start: string | undefined, end: string | undefined, required: boolean, maxMs: number | null) {
-  const errors: { field: string; message: string }[] = [];
-  const ws = start === undefined ? undefined : parseTimestamp(start);
-  const we = end === undefined ? undefined : parseTimestamp(end);
-  if (ws === null) errors.push({ field: 'start_time', message: 'must be an RFC 3339 timestamp' });
-  if (we === null) errors.push({ field: 'end_time', message: 'must be an RFC 3339 timestamp' });
-  if (required && start === undefined) errors.push({ field: 'start_time', message: 'is required' });
-  if (required && end === undefined) errors.push({ field: 'end_time', message: 'is required' });
-  if (typeof ws === 'number' && typeof we === 'number') {
-    if (we <= ws) errors.push({ field: 'end_time', message: 'must be after start_time' });
-    else if (maxMs !== null && we - ws > maxMs) errors.push({ field: 'end_time', message: `the window may span at most ${Math.round(maxMs / 86_400_000)} days` });
-  }
-  if (errors.length) throw validationError(errors);
-  return { ws: ws ?? undefined, we: we ?? undefined };
-}
-
-/** One occurrence as list items show it: the series' fields with the occurrence's times and overrides. */
-export function presentOccurrence(row: EventRow, role: string, o: Occurrence) {
-  const base = presentEvent(row, role);
-  return {
-    ...base,
-    ...o.overrides,
-    original_start: iso(o.original_start),
-    occurrence_start: iso(o.start),
-    occurrence_end: iso(o.end),
-    is_exception: o.is_exception,
-  };
 }
 
 function occurrencesOf(r: EventWithRole, ws: number, we: number): Occurrence[] {
@@ -77,7 +46,7 @@ export function createEventListing(handle: DbHandle, rc: ReadCache) {
     },
 
     async load(actorId: number, q: ListQuery) {
-      const { ws, we } = parseWindow(q.start_time, q.end_time, q.expand, q.expand ? MAX_WINDOW_MS : null);
+      const { ws, we } = parseWindow(q.start_time, q.end_time, q.expand, q.expand ? MAX_SPAN_MS : null);
       const rows = await eventsRepository.listForUser(db, {
         userId: actorId, windowStart: ws, windowEnd: we, q: q.q, role: q.role, isRecurring: q.is_recurring,
       });
@@ -88,7 +57,7 @@ export function createEventListing(handle: DbHandle, rc: ReadCache) {
       for (const r of rows) {
         if (q.expand || (r.rrule && ws !== undefined && we !== undefined)) {
           const wStart = ws ?? r.start_time;
-          const wEnd = we ?? wStart + MAX_WINDOW_MS;
+          const wEnd = we ?? wStart + MAX_SPAN_MS;
           const occ = q.expand ? occurrencesOf(r, wStart, wEnd) : firstOccurrence(r, wStart, wEnd);
           if (!q.expand) {
             if (occ.length) items.push({ key: byUpdated ? r.updated_at : r.start_time, id: r.id, build: () => presentEvent(r, r.role) });

@@ -2,15 +2,17 @@ import type { Transaction } from 'kysely';
 import type { DomainEventName, DomainEvents } from '../adapters/bus.js';
 import type { Dialect } from '../db/connection.js';
 import type { Database, EventRow } from '../db/types.js';
+import { summarize, type ChangeAction } from '../domain/changelog.js';
 import { AppError } from '../domain/errors.js';
+import { toSnapshot, type EventDraft } from '../domain/event-draft.js';
 import { changedFields, type SnapshotField } from '../domain/event-snapshot.js';
+import type { Role } from '../domain/roles.js';
 import { iso } from '../domain/time.js';
 import { changesRepository } from '../repositories/changes.repository.js';
-import { eventsRepository } from '../repositories/events.repository.js';
+import { draftColumns, draftFromRow, eventsRepository } from '../repositories/events.repository.js';
 import { notificationsRepository } from '../repositories/notifications.repository.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { versionsRepository } from '../repositories/versions.repository.js';
-import { draftColumns, draftFromRow, toSnapshot, type EventDraft } from './event-input.js';
 
 /** Messages to publish on the bus once the transaction has committed. */
 export type Outbox = { name: DomainEventName; payload: DomainEvents[DomainEventName] }[];
@@ -23,31 +25,11 @@ export interface WriteContext {
   outbox: Outbox;
 }
 
-export type ChangeAction =
-  | 'created'
-  | 'updated'
-  | 'rolled_back'
-  | 'restored'
-  | 'deleted'
-  | 'shared'
-  | 'permission_changed'
-  | 'permission_removed'
-  | 'occurrence_cancelled'
-  | 'occurrence_changed'
-  | 'series_split';
-
-/** "changed title and start_time" */
-export function summarize(fields: string[]): string {
-  if (!fields.length) return 'no changes';
-  if (fields.length === 1) return `changed ${fields[0]}`;
-  return `changed ${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]}`;
-}
-
 /** Writes version 1, the owner row and the "created" changelog row of a new event. */
 export async function insertEvent(
   ctx: WriteContext,
   draft: EventDraft,
-  opts: { summary?: string; permissions?: { user_id: number; role: string }[] } = {},
+  opts: { summary?: string; permissions?: { user_id: number; role: Role }[] } = {},
 ): Promise<EventRow> {
   const row = await eventsRepository.insert(ctx.trx, {
     ...draftColumns(draft),
@@ -57,7 +39,7 @@ export async function insertEvent(
     version: 1,
     deleted_at: null,
   });
-  const permissions = opts.permissions ?? [{ user_id: ctx.actor.id, role: 'OWNER' }];
+  const permissions = opts.permissions ?? [{ user_id: ctx.actor.id, role: 'OWNER' as const }];
   await permissionsRepository.insertMany(
     ctx.trx,
     permissions.map((p) => ({ event_id: row.id, user_id: p.user_id, role: p.role, created_at: ctx.now, updated_at: ctx.now })),

@@ -1,17 +1,20 @@
 import type { DbHandle } from '../db/connection.js';
 import type { EventRow } from '../db/types.js';
 import { AppError, conflict, notFound } from '../domain/errors.js';
-import { eventsRepository } from '../repositories/events.repository.js';
+import { applyInput, fromSnapshot, type EventDraft, type EventInput } from '../domain/event-draft.js';
+import { threeWayMerge } from '../domain/event-merge.js';
+import { parseWindow } from '../domain/event-window.js';
+import { MAX_SPAN_MS } from '../domain/limits.js';
+import type { Role } from '../domain/roles.js';
+import { draftColumns, draftFromRow, eventsRepository } from '../repositories/events.repository.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { versionsRepository } from '../repositories/versions.repository.js';
-import { eventEtag, presentEvent, presentPermissions } from '../http/schemas/event.presenter.js';
-import { requireRole, requireRoleCached } from './access.js';
+import { eventEtag, presentEvent } from '../presenters/event.presenter.js';
+import { presentPermissions } from '../presenters/permission.presenter.js';
+import { checkPrecondition, requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
-import { findConflicts, overlappingPairs, type ConflictItem } from './conflicts.js';
-import { applyInput, draftFromRow, fromSnapshot, draftColumns, type EventDraft, type EventInput } from './event-input.js';
+import { findConflicts, overlappingPairs, rejectConflicts } from './conflicts.js';
 import { appendVersion, insertEvent, notifyCollaborators, recordChange, type WriteContext } from './event-writer.js';
-import { MAX_WINDOW_MS, parseWindow } from './event-listing.js';
-import { threeWayMerge } from './merge.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export interface WriteFlags {
@@ -21,20 +24,6 @@ export interface WriteFlags {
 
 export interface UpdateInput extends EventInput {
   base_version?: number;
-}
-
-/** Throws 412 with the current version when the client's If-Match names another one. */
-export function checkPrecondition(event: EventRow, expectedVersion: number | undefined): void {
-  if (expectedVersion !== undefined && expectedVersion !== event.version) {
-    throw new AppError('PRECONDITION_FAILED', `The event is at version ${event.version}, not ${expectedVersion}`, { current_version: event.version });
-  }
-}
-
-/** 409 listing the clashes, unless the caller opted to write anyway. */
-function enforceConflicts(conflicts: ConflictItem[], flags: WriteFlags): void {
-  if (flags.checkConflicts && conflicts.length) {
-    throw conflict('The event overlaps other events in your calendar', { conflicts });
-  }
 }
 
 /** Validates every event of a batch, collecting all errors (each named by its index) before failing. */
@@ -57,7 +46,7 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
   const { handle, write, rc } = deps;
   const { db } = handle;
 
-  async function presentWithPermissions(row: EventRow, role: string, d = db) {
+  async function presentWithPermissions(row: EventRow, role: Role, d = db) {
     const permissions = presentPermissions(await permissionsRepository.list(d, row.id));
     return { event: presentEvent(row, role, permissions), etag: eventEtag(row.version, role, permissions) };
   }
@@ -80,7 +69,7 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
     // Only a change of time can create a clash; an edit of the title of an already overlapping event must not fail.
     const timeChanged = next.start !== current.start || next.end !== current.end || next.timezone !== current.timezone || next.rrule !== current.rrule;
     const conflicts = timeChanged ? await findConflicts(ctx.trx, ctx.actor.id, [next], [id]) : [];
-    enforceConflicts(conflicts, flags);
+    rejectConflicts(conflicts, flags.checkConflicts);
     const res = await appendVersion(ctx, event, next, 'updated');
     return { row: res?.row ?? event, role, conflicts, changed: res?.changed ?? [] };
   }
@@ -91,7 +80,7 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
       return write(actorId, { lockUsers: [actorId], audit: { action: 'event.create', ip: flags.ip } }, async (ctx) => {
         const draft = applyInput(null, input);
         const conflicts = await findConflicts(ctx.trx, actorId, [draft]);
-        enforceConflicts(conflicts, flags);
+        rejectConflicts(conflicts, flags.checkConflicts);
         const row = await insertEvent(ctx, draft);
         const out = await presentWithPermissions(row, 'OWNER', ctx.trx);
         return { id: row.id, ...out, conflicts };
@@ -103,7 +92,7 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
       return write(actorId, { lockUsers: [actorId], audit: { action: 'event.batch_create', ip: flags.ip, details: { count: inputs.length } } }, async (ctx) => {
         const drafts = draftsOf(inputs);
         const conflicts = await findConflicts(ctx.trx, actorId, drafts);
-        enforceConflicts(conflicts, flags);
+        rejectConflicts(conflicts, flags.checkConflicts);
         const events = [];
         for (const d of drafts) events.push(presentEvent(await insertEvent(ctx, d), 'OWNER'));
         return { created: events.length, events, conflicts };
@@ -160,7 +149,7 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
 
     /** Pairs of the caller's events overlapping inside a window of at most 366 days. */
     async conflicts(actorId: number, start: string, end: string) {
-      const { ws, we } = parseWindow(start, end, true, MAX_WINDOW_MS);
+      const { ws, we } = parseWindow(start, end, true, MAX_SPAN_MS);
       return overlappingPairs(db, actorId, ws!, we!);
     },
   };

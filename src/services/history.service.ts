@@ -1,22 +1,24 @@
 import type { DbHandle } from '../db/connection.js';
-import type { EventRow } from '../db/types.js';
+import type { Db, EventRow } from '../db/types.js';
 import { diffSnapshots } from '../domain/diff.js';
-import { conflict, notFound } from '../domain/errors.js';
-import { changedFields } from '../domain/event-snapshot.js';
-import { eventEtag, presentEvent, presentPermissions } from '../http/schemas/event.presenter.js';
-import { presentChange, presentVersion, readSnapshot } from '../http/schemas/history.presenter.js';
+import { notFound } from '../domain/errors.js';
+import { fromSnapshot, toSnapshot } from '../domain/event-draft.js';
+import { changedFields, readSnapshot } from '../domain/event-snapshot.js';
+import type { Role } from '../domain/roles.js';
+import { presentChange } from '../presenters/changelog.presenter.js';
+import { eventEtag, presentEvent } from '../presenters/event.presenter.js';
+import { presentVersion } from '../presenters/history.presenter.js';
+import { presentPermissions } from '../presenters/permission.presenter.js';
 import { changesRepository } from '../repositories/changes.repository.js';
+import { draftFromRow } from '../repositories/events.repository.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { versionsRepository } from '../repositories/versions.repository.js';
-import { requireLive, requireRole, requireRoleCached } from './access.js';
+import { checkPrecondition, requireLive, requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
-import { findConflicts } from './conflicts.js';
-import { draftFromRow, fromSnapshot, toSnapshot } from './event-input.js';
+import { findConflicts, rejectConflicts } from './conflicts.js';
 import { appendVersion } from './event-writer.js';
-import { checkPrecondition, type WriteFlags } from './events.service.js';
+import type { WriteFlags } from './events.service.js';
 import type { UnitOfWork } from './unit-of-work.js';
-
-type Db = DbHandle['db'];
 
 /** History survives a delete: role holders keep reading it. */
 const READ = { allowDeleted: true } as const;
@@ -35,7 +37,7 @@ export function createHistoryService(deps: { handle: DbHandle; write: UnitOfWork
     return row;
   }
 
-  async function presentWithPermissions(row: EventRow, role: string, d: Db) {
+  async function presentWithPermissions(row: EventRow, role: Role, d: Db) {
     const permissions = presentPermissions(await permissionsRepository.list(d, row.id));
     return { event: presentEvent(row, role, permissions), etag: eventEtag(row.version, role, permissions) };
   }
@@ -91,7 +93,7 @@ export function createHistoryService(deps: { handle: DbHandle; write: UnitOfWork
         }
         const draft = fromSnapshot(target);
         const conflicts = await findConflicts(ctx.trx, actorId, [draft], [id]);
-        if (flags.checkConflicts && conflicts.length) throw conflict('The restored version overlaps other events in your calendar', { conflicts });
+        rejectConflicts(conflicts, flags.checkConflicts, 'The restored version overlaps other events in your calendar');
         const res = await appendVersion(ctx, event, draft, 'rolled_back', {
           summary: `rolled back to version ${v}`,
           notify: { type: 'event_rolled_back', message: `${ctx.actor.username} rolled back “${event.title}” to version ${v}` },

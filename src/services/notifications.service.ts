@@ -1,6 +1,6 @@
 import type { DbHandle } from '../db/connection.js';
 import { notFound } from '../domain/errors.js';
-import { presentNotification } from '../http/schemas/notifications.schemas.js';
+import { presentNotification } from '../presenters/notification.presenter.js';
 import { auditRepository } from '../repositories/audit.repository.js';
 import { notificationsRepository } from '../repositories/notifications.repository.js';
 import { dep, type ReadCache } from './read-cache.js';

@@ -1,17 +1,21 @@
 import type { DbHandle } from '../db/connection.js';
 import type { EventRow } from '../db/types.js';
-import { AppError, conflict, notFound, validationError } from '../domain/errors.js';
+import { AppError, notFound, validationError } from '../domain/errors.js';
+import { applyInput, toSeries, type EventDraft } from '../domain/event-draft.js';
+import { parseWindow } from '../domain/event-window.js';
+import { MAX_EXPANDED, MAX_SPAN_DAYS, MAX_SPAN_MS } from '../domain/limits.js';
 import { expandOccurrences, isOriginalOccurrence, occurrenceIndex, splitSeries, type OccurrenceException } from '../domain/recurrence-expand.js';
 import { iso, parseTimestamp } from '../domain/time.js';
-import { presentEvent, presentPermissions } from '../http/schemas/event.presenter.js';
+import { presentEvent } from '../presenters/event.presenter.js';
+import { presentOccurrence } from '../presenters/occurrence.presenter.js';
+import { presentPermissions } from '../presenters/permission.presenter.js';
+import { draftFromRow } from '../repositories/events.repository.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
-import { requireRole, requireRoleCached } from './access.js';
+import { checkPrecondition, requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
-import { findConflicts } from './conflicts.js';
-import { applyInput, draftFromRow, MAX_DURATION_MS, toSeries, type EventDraft } from './event-input.js';
+import { findConflicts, rejectConflicts } from './conflicts.js';
 import { appendVersion, insertEvent, type WriteContext } from './event-writer.js';
-import { checkPrecondition, type WriteFlags } from './events.service.js';
-import { MAX_WINDOW_MS, parseWindow, presentOccurrence } from './event-listing.js';
+import type { WriteFlags } from './events.service.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export interface OccurrenceInput {
@@ -55,8 +59,8 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
     /** Occurrences of one event inside a window (at most 366 days), exceptions applied. */
     async list(actorId: number, id: number, start: string | undefined, end: string | undefined) {
       const { event, role } = await requireRoleCached(rc, handle.db, id, actorId, 'VIEWER');
-      const { ws, we } = parseWindow(start, end, true, MAX_WINDOW_MS);
-      const occ = expandOccurrences(toSeries(draftFromRow(event)), ws!, we!, 20_000);
+      const { ws, we } = parseWindow(start, end, true, MAX_SPAN_MS);
+      const occ = expandOccurrences(toSeries(draftFromRow(event)), ws!, we!, MAX_EXPANDED);
       return { items: occ.map((o) => presentOccurrence(event, role, o)) };
     },
 
@@ -84,7 +88,7 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
         if (start === null) errors.push({ field: 'start_time', message: 'must be an RFC 3339 timestamp' });
         if (end === null) errors.push({ field: 'end_time', message: 'must be an RFC 3339 timestamp' });
         if (start !== null && end !== null && end <= start) errors.push({ field: 'end_time', message: 'must be after start_time' });
-        if (start !== null && end !== null && end - start > MAX_DURATION_MS) errors.push({ field: 'end_time', message: 'an occurrence may last at most 366 days' });
+        if (start !== null && end !== null && end - start > MAX_SPAN_MS) errors.push({ field: 'end_time', message: `an occurrence may last at most ${MAX_SPAN_DAYS} days` });
         if (input.title !== undefined && input.title.trim() === '') errors.push({ field: 'title', message: 'must not be blank' });
         if (errors.length) throw validationError(errors);
         const ex: OccurrenceException = { original_start: iso(key), status: 'changed', start_time: iso(start!), end_time: iso(end!) };
@@ -94,7 +98,7 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
         }
         const next = withException(draft, ex);
         const conflicts = await findConflicts(ctx.trx, actorId, [{ ...next, rrule: null, start: start!, end: end!, exceptions: [] }], [id]);
-        if (flags.checkConflicts && conflicts.length) throw conflict('The occurrence overlaps other events in your calendar', { conflicts });
+        rejectConflicts(conflicts, flags.checkConflicts, 'The occurrence overlaps other events in your calendar');
         const res = await appendVersion(ctx, event, next, 'occurrence_changed', {
           summary: `changed the occurrence of ${iso(key)}`,
           notify: { type: 'occurrence_changed', message: `${ctx.actor.username} changed the ${iso(key)} occurrence of “${event.title}”` },
@@ -122,7 +126,7 @@ export function createOccurrencesService(deps: { handle: DbHandle; write: UnitOf
         const afterBase: EventDraft = { ...draft, start: key, end: key + (draft.end - draft.start), rrule: parts.after.rrule, exceptions: parts.after.exceptions };
         const after = applyInput(afterBase, input);
         const conflicts = await findConflicts(ctx.trx, actorId, [after], [id]);
-        if (flags.checkConflicts && conflicts.length) throw conflict('The new series overlaps other events in your calendar', { conflicts });
+        rejectConflicts(conflicts, flags.checkConflicts, 'The new series overlaps other events in your calendar');
         const res = await appendVersion(ctx, event, before, 'series_split', {
           summary: `split the series at ${iso(key)}`,
           notify: { type: 'occurrence_changed', message: `${ctx.actor.username} changed “${event.title}” from ${iso(key)} on` },

@@ -2,7 +2,7 @@ import type { DbHandle } from '../db/connection.js';
 import type { EventRow } from '../db/types.js';
 import { AppError, conflict, forbidden, notFound, validationError } from '../domain/errors.js';
 import { parseRole, type Role } from '../domain/roles.js';
-import { presentPermissions } from '../http/schemas/event.presenter.js';
+import { presentPermissions } from '../presenters/permission.presenter.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { usersRepository } from '../repositories/users.repository.js';
 import { requireRole, requireRoleCached } from './access.js';
@@ -14,9 +14,6 @@ export interface ShareEntry {
   user_id: number;
   role: string;
 }
-
-/** Most users one share request may name. */
-export const MAX_SHARE = 100;
 
 async function notifyOne(ctx: WriteContext, event: EventRow, userId: number, type: string, message: string, data: Record<string, unknown>) {
   await notifyCollaborators(ctx, event, type, message, data, [userId]);

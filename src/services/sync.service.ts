@@ -1,7 +1,7 @@
 import type { DbHandle, Dialect } from '../db/connection.js';
 import { AppError } from '../domain/errors.js';
 import { iso } from '../domain/time.js';
-import { presentEvent, type PresentedEvent } from '../http/schemas/event.presenter.js';
+import { presentEvent, type PresentedEvent } from '../presenters/event.presenter.js';
 import { syncRepository } from '../repositories/sync.repository.js';
 
 /** Events (changes plus tombstones) per sync response; `has_more` says to call again at once. */

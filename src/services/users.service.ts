@@ -1,7 +1,7 @@
 import type { DbHandle } from '../db/connection.js';
 import { notFound } from '../domain/errors.js';
 import { usersRepository } from '../repositories/users.repository.js';
-import { presentUser, type PublicUser } from './auth.service.js';
+import { presentUser, type PublicUser } from '../presenters/user.presenter.js';
 import type { ReadCache } from './read-cache.js';
 
 export function createUsersService(handle: DbHandle, rc: ReadCache) {

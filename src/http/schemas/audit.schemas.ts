@@ -1,6 +1,4 @@
 import { Type } from 'typebox';
-import type { AuditRow } from '../../db/types.js';
-import { iso } from '../../domain/time.js';
 import { Timestamp } from './common.schemas.js';
 
 export const AuditItem = Type.Object({
@@ -15,15 +13,3 @@ export const AuditItem = Type.Object({
 
 export const AuditList = Type.Object({ total: Type.Integer(), items: Type.Array(AuditItem) });
 
-/** One audit row as the API returns it. */
-export function presentAudit(row: AuditRow) {
-  return {
-    id: row.id,
-    action: row.action,
-    created_at: iso(row.created_at),
-    ip: row.ip,
-    outcome: row.outcome,
-    event_id: row.event_id,
-    details: JSON.parse(row.details) as Record<string, unknown>,
-  };
-}

@@ -1,6 +1,4 @@
 import { Type } from 'typebox';
-import type { NotificationRow } from '../../db/types.js';
-import { iso } from '../../domain/time.js';
 import { Pagination } from './common.schemas.js';
 
 const notificationFields = {
@@ -34,18 +32,3 @@ export const NotificationSocketQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** A stored notification as the REST API returns it. */
-export function presentNotification(row: NotificationRow) {
-  return {
-    id: row.id,
-    type: row.type,
-    event_id: row.event_id,
-    actor_id: row.actor_id,
-    message: row.message,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    is_read: row.is_read === 1,
-    created_at: iso(row.created_at),
-  };
-}
-
-export type PresentedNotification = ReturnType<typeof presentNotification>;

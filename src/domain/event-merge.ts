@@ -1,6 +1,6 @@
-import { conflict } from '../domain/errors.js';
-import { jsonEqual, type Snapshot, type SnapshotField } from '../domain/event-snapshot.js';
-import { applyInput, fromSnapshot, toSnapshot, type EventDraft, type EventInput } from './event-input.js';
+import { conflict } from './errors.js';
+import { applyInput, fromSnapshot, toSnapshot, type EventDraft, type EventInput } from './event-draft.js';
+import { jsonEqual, type Snapshot, type SnapshotField } from './event-snapshot.js';
 
 const INPUT_FIELDS = ['title', 'description', 'location', 'start_time', 'end_time', 'timezone', 'is_recurring', 'recurrence_pattern'] as const;
 

@@ -1,21 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { EventRow } from '../../db/types.js';
-import { presentPattern } from '../../domain/recurrence-pattern.js';
-import { iso } from '../../domain/time.js';
-import type { PermissionWithUser } from '../../repositories/permissions.repository.js';
-
-export interface PresentedPermission {
-  user_id: number;
-  username: string;
-  role: string;
-}
-
-export function presentPermissions(rows: PermissionWithUser[]): PresentedPermission[] {
-  return rows.map((r) => ({ user_id: r.user_id, username: r.username, role: r.role }));
-}
+import type { EventRow } from '../db/types.js';
+import { presentPattern } from '../domain/recurrence-pattern.js';
+import type { Role } from '../domain/roles.js';
+import { iso } from '../domain/time.js';
+import type { PresentedPermission } from './permission.presenter.js';
 
 /** An event as the API returns it, with the caller's role (and the permission list when given). */
-export function presentEvent(row: EventRow, role: string, permissions?: PresentedPermission[]) {
+export function presentEvent(row: EventRow, role: Role, permissions?: PresentedPermission[]) {
   return {
     id: row.id,
     title: row.title,
@@ -42,7 +33,7 @@ export type PresentedEvent = ReturnType<typeof presentEvent>;
  * The entity tag of an event representation: the version (what If-Match compares) plus a short
  * hash of the caller's role and the permission list, which change without a new version.
  */
-export function eventEtag(version: number, role: string, permissions?: PresentedPermission[]): string {
+export function eventEtag(version: number, role: Role, permissions?: PresentedPermission[]): string {
   const h = createHash('sha1').update(role).update(JSON.stringify(permissions ?? [])).digest('hex').slice(0, 10);
   return `"v${version}-${h}"`;
 }

@@ -1,9 +1,9 @@
-import { validationError, type FieldError } from '../domain/errors.js';
-import type { Snapshot } from '../domain/event-snapshot.js';
-import { isValidTimeZone, isOriginalOccurrence, seriesEnd, type OccurrenceException, type SeriesInput } from '../domain/recurrence-expand.js';
-import { parsePattern, presentPattern } from '../domain/recurrence-pattern.js';
-import { iso, parseTimestamp } from '../domain/time.js';
-import type { EventRow } from '../db/types.js';
+import { validationError, type FieldError } from './errors.js';
+import type { Snapshot } from './event-snapshot.js';
+import { MAX_SPAN_DAYS, MAX_SPAN_MS, MAX_TIME, MIN_TIME } from './limits.js';
+import { isValidTimeZone, isOriginalOccurrence, type OccurrenceException, type SeriesInput } from './recurrence-expand.js';
+import { parsePattern, presentPattern } from './recurrence-pattern.js';
+import { iso, parseTimestamp } from './time.js';
 
 /** An event's own state, normalised: what services check, store and snapshot. */
 export interface EventDraft {
@@ -29,10 +29,6 @@ export interface EventInput {
   recurrence_pattern?: unknown;
 }
 
-/** Longest single event or occurrence: one year. */
-export const MAX_DURATION_MS = 366 * 86_400_000;
-const MIN_TIME = Date.UTC(1900, 0, 1);
-const MAX_TIME = Date.UTC(9999, 0, 1);
 
 function path(prefix: string, field: string): string {
   return prefix ? `${prefix}.${field}` : field;
@@ -87,7 +83,7 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
 
   if (start !== undefined && end !== undefined) {
     if (end <= start) errors.push({ field: path(prefix, 'end_time'), message: 'must be after start_time' });
-    else if (end - start > MAX_DURATION_MS) errors.push({ field: path(prefix, 'end_time'), message: 'an event may last at most 366 days' });
+    else if (end - start > MAX_SPAN_MS) errors.push({ field: path(prefix, 'end_time'), message: `an event may last at most ${MAX_SPAN_DAYS} days` });
   }
   if (errors.length) throw validationError(errors);
 
@@ -109,39 +105,12 @@ export function applyInput(base: EventDraft | null, input: EventInput, prefix = 
   return draft;
 }
 
+/** The recurrence view of a draft: what expansion and conflict checks work on. */
 export function toSeries(d: EventDraft): SeriesInput {
   return { start: d.start, end: d.end, timezone: d.timezone, rrule: d.rrule, exceptions: d.exceptions };
 }
 
-export function draftFromRow(row: EventRow): EventDraft {
-  return {
-    title: row.title,
-    description: row.description,
-    location: row.location,
-    start: row.start_time,
-    end: row.end_time,
-    timezone: row.timezone,
-    rrule: row.rrule,
-    exceptions: JSON.parse(row.exceptions) as OccurrenceException[],
-  };
-}
-
-/** The columns a draft occupies in the events table. */
-export function draftColumns(d: EventDraft) {
-  return {
-    title: d.title,
-    description: d.description,
-    location: d.location,
-    start_time: d.start,
-    end_time: d.end,
-    series_end: d.rrule ? seriesEnd(toSeries(d)) : d.end,
-    timezone: d.timezone,
-    is_recurring: d.rrule ? 1 : 0,
-    rrule: d.rrule,
-    exceptions: JSON.stringify(d.exceptions),
-  };
-}
-
+/** The draft as a version stores it (and as diff, merge and rollback compare it). */
 export function toSnapshot(d: EventDraft): Snapshot {
   return {
     title: d.title,
@@ -156,6 +125,7 @@ export function toSnapshot(d: EventDraft): Snapshot {
   };
 }
 
+/** The draft a stored version describes (as_of reads, rollback). */
 export function fromSnapshot(s: Snapshot): EventDraft {
   return {
     title: s.title,
