@@ -7,10 +7,12 @@ const redis = pg && !!process.env.TEST_REDIS_URL;
 
 const projects: TestProjectConfiguration[] = [
   { extends: true as const, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
-  { extends: true as const, test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/scaled/**'], env: { TANDEM_TEST_DIALECT: 'sqlite' } } },
+  { extends: true as const, test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/scaled/**', 'test/e2e/**'], env: { TANDEM_TEST_DIALECT: 'sqlite' } } },
+  // The web client in a real browser (Debian's Chromium), against the built client; SQLite only.
+  { extends: true as const, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/global-setup.ts'], testTimeout: 90_000, env: { TANDEM_TEST_DIALECT: 'sqlite' } } },
 ];
 if (pg) {
-  projects.push({ extends: true as const, test: { name: 'postgres', include: ['test/**/*.test.ts'], exclude: ['test/scaled/**'], env: { TANDEM_TEST_DIALECT: 'postgres' } } });
+  projects.push({ extends: true as const, test: { name: 'postgres', include: ['test/**/*.test.ts'], exclude: ['test/scaled/**', 'test/e2e/**'], env: { TANDEM_TEST_DIALECT: 'postgres' } } });
 }
 if (redis) {
   projects.push({ extends: true as const, test: { name: 'scaled', include: ['test/scaled/**/*.test.ts'], exclude: [], env: { TANDEM_TEST_DIALECT: 'postgres' } } });

@@ -19,6 +19,7 @@ import { metricsPlugin } from './http/plugins/metrics.plugin.js';
 import { msgpackPlugin } from './http/plugins/msgpack.plugin.js';
 import { swaggerPlugin } from './http/plugins/swagger.plugin.js';
 import { clientErrorHandler, guardWire } from './http/plugins/wire-errors.js';
+import { webPlugin } from './http/plugins/web.plugin.js';
 import { authRoutes, publicAuthRoutes } from './http/routes/auth.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { usersRoutes } from './http/routes/users.routes.js';
@@ -160,6 +161,8 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
 
   // CalDAV: its own scope with HTTP Basic (app passwords) and XML/iCalendar bodies.
   await app.register(davRoutes, { c });
+  // The web client at `/` (its own CSP); reserved API paths keep their JSON 404s.
+  await app.register(webPlugin);
 
   return app;
 }

@@ -1,0 +1,129 @@
+import { features } from '../api/features.gen';
+import type { ApiEvent, EventCreate, ListItem } from '../api/client';
+
+export type Repeat = 'NONE' | 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY' | 'CUSTOM';
+
+/** What the event dialog edits; times are `datetime-local` strings in the browser's zone. */
+export interface EventForm {
+  title: string;
+  start: string;
+  end: string;
+  timezone: string;
+  allDay: boolean;
+  location: string;
+  description: string;
+  repeat: Repeat;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** An instant as a `datetime-local` value in the browser's zone. */
+export function toLocalInput(d: Date | string): string {
+  const t = typeof d === 'string' ? new Date(d) : d;
+  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}`;
+}
+
+/** A `datetime-local` value (browser zone) as an RFC 3339 UTC instant; null when empty or invalid. */
+export function fromLocalInput(v: string): string | null {
+  if (!v) return null;
+  const t = new Date(v);
+  return Number.isNaN(t.getTime()) ? null : t.toISOString();
+}
+
+export const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export function zones(): string[] {
+  const list = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return list.includes('UTC') ? list : ['UTC', ...list];
+}
+
+/** The next full hour from now, for one hour: what "New event" proposes. */
+export function nextHour(now = new Date()): { start: Date; end: Date } {
+  const start = new Date(now);
+  start.setMinutes(0, 0, 0);
+  start.setHours(start.getHours() + 1);
+  return { start, end: new Date(start.getTime() + 3_600_000) };
+}
+
+export function blankForm(start: Date, end: Date, allDay = false): EventForm {
+  return { title: '', start: toLocalInput(start), end: toLocalInput(end), timezone: browserZone(), allDay, location: '', description: '', repeat: 'NONE' };
+}
+
+export const isAllDay = (e: object) => (e as { all_day?: unknown }).all_day === true;
+
+function repeatOf(e: ApiEvent): Repeat {
+  const p = e.recurrence_pattern;
+  if (!e.is_recurring || !p) return 'NONE';
+  const simple = p.interval === 1 && !p.count && !p.until && !p.by_month_day && (!p.by_weekday || p.by_weekday.length <= 1);
+  return simple && ['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'].includes(p.frequency) ? (p.frequency as Repeat) : 'CUSTOM';
+}
+
+/** The dialog's fields for an event, showing the occurrence's own times when one was opened. */
+export function formOf(e: ApiEvent, times?: { start: string; end: string }): EventForm {
+  return {
+    title: e.title,
+    start: toLocalInput(times?.start ?? e.start_time),
+    end: toLocalInput(times?.end ?? e.end_time),
+    timezone: e.timezone,
+    allDay: isAllDay(e),
+    location: e.location ?? '',
+    description: e.description ?? '',
+    repeat: repeatOf(e),
+  };
+}
+
+/** A calendar date (YYYY-MM-DD) in a zone. */
+function dateIn(iso: string, zone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+
+/** Where an item sits in the grid: all-day items by their date in their own zone. */
+export function gridTimes(item: ListItem): { start: string; end: string; allDay: boolean } {
+  const start = item.occurrence_start ?? item.start_time;
+  const end = item.occurrence_end ?? item.end_time;
+  if (!isAllDay(item)) return { start, end, allDay: false };
+  return { start: dateIn(start, item.timezone), end: dateIn(end, item.timezone), allDay: true };
+}
+
+export type Times = { start_time: string; end_time: string };
+
+/** The form's times as the API takes them; all-day spans whole days (wall-clock midnights when the API knows all_day). */
+export function timesOf(f: EventForm): Times | string {
+  if (f.allDay) {
+    const s = f.start.slice(0, 10);
+    let e = f.end.slice(0, 10);
+    if (!s || !e) return 'Start and End are required';
+    if (e <= s) e = nextDay(s);
+    else if (f.end.slice(11) !== '00:00') e = nextDay(e);
+    if (features.allDay) return { start_time: `${s}T00:00:00`, end_time: `${e}T00:00:00` };
+    return { start_time: new Date(`${s}T00:00`).toISOString(), end_time: new Date(`${e}T00:00`).toISOString() };
+  }
+  const start = fromLocalInput(f.start);
+  const end = fromLocalInput(f.end);
+  if (!start || !end) return 'Start and End are required';
+  if (new Date(end) <= new Date(start)) return 'End must be after Start';
+  return { start_time: start, end_time: end };
+}
+
+function nextDay(d: string): string {
+  const t = new Date(`${d}T12:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + 1);
+  return t.toISOString().slice(0, 10);
+}
+
+/** The body of a create or whole-series update; a custom rule is kept as it is unless Repeat changes. */
+export function bodyOf(f: EventForm, times: Times): EventCreate {
+  const body: EventCreate = {
+    title: f.title.trim(),
+    description: f.description,
+    location: f.location,
+    timezone: f.timezone,
+    ...times,
+  };
+  if (f.repeat !== 'CUSTOM') {
+    body.is_recurring = f.repeat !== 'NONE';
+    body.recurrence_pattern = f.repeat === 'NONE' ? null : { frequency: f.repeat, interval: 1 };
+  }
+  if (features.allDay) (body as Record<string, unknown>).all_day = f.allDay;
+  return body;
+}
