@@ -31,7 +31,9 @@ const lockHeaders = (f: WriteFlags, version: number) => (f.mode === 'lock' ? ifM
 
 /** POST /api/events, conflict-checked. */
 export function createEvent(body: EventCreate): Promise<Outcome<ApiEvent>> {
-  return guardedWrite({ canMerge: false }, (f) => api.POST('/api/events', { params: { query: { check_conflicts: f.checkConflicts } }, body }));
+  return guardedWrite({ canMerge: false }, (f) => // openapi-fetch re-derives the recurrence_pattern union (anyOf) with exclusive keys; the body is
+  // the same generated EventCreate type, so only that derivation differs.
+  api.POST('/api/events', { params: { query: { check_conflicts: f.checkConflicts } }, body: body as never }));
 }
 
 /** PUT /api/events/{id}: If-Match the version seen; after a 412, a merge sends base_version instead. */
@@ -40,7 +42,7 @@ export function updateSeries(ev: ApiEvent, body: EventUpdate): Promise<Outcome<A
     api.PUT('/api/events/{id}', {
       params: { path: { id: ev.id }, query: { check_conflicts: f.checkConflicts } },
       headers: lockHeaders(f, ev.version),
-      body: f.mode === 'merge' ? { ...body, base_version: ev.version } : body,
+      body: (f.mode === 'merge' ? { ...body, base_version: ev.version } : body) as never, // see createEvent
     }),
   );
 }
