@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import nodeIcal from 'node-ical';
 import { describe, expect, it } from 'vitest';
-import { eventToCalendar, parseCalendar, resolveTzid, type IcalEvent } from './index.js';
+import { eventToCalendar, eventToCalendarAsync, parseCalendar, parseCalendarAsync, resolveTzid, type IcalEvent } from './index.js';
 
 const base: IcalEvent = {
   uid: 'u1@tandem', title: 'Stand-up, daily; short', description: 'Line 1\nLine 2 — ünïcödé', location: 'Room 1',
@@ -66,5 +66,24 @@ describe('resolveTzid', () => {
     expect(resolveTzid('Eastern Standard Time')).toBe('America/New_York');
     expect(resolveTzid('/mozilla.org/20050126_1/America/Chicago')).toBe('America/Chicago');
     expect(resolveTzid('Nowhere/Special')).toBeNull();
+  });
+});
+
+describe('async forms', () => {
+  it('write the same bytes as ical.js prints for the whole tree, and parse to the same result', async () => {
+    const events = [base, { ...base, uid: 'u2', timezone: 'America/New_York', rrule: null, exceptions: [] }];
+    const text = eventToCalendar(events, { name: 'Mine' });
+    expect(await eventToCalendarAsync(events, { name: 'Mine' })).toBe(text);
+    expect(new ICAL.Component(ICAL.parse(text)).toString() + '\r\n').toBe(text);
+    expect(await parseCalendarAsync(text)).toEqual(parseCalendar(text));
+    expect(parseCalendar(text).events.map((e) => e.uid)).toEqual(['u1@tandem', 'u2']);
+  });
+
+  it('reports a broken VEVENT without losing the others', () => {
+    const text = eventToCalendar(base).replace('END:VCALENDAR', 'BEGIN:VEVENT\r\nUID:x\r\nDTSTART:garbage\r\nEND:VEVENT\r\nEND:VCALENDAR');
+    const r = parseCalendar(text);
+    expect(r.events.map((e) => e.uid)).toEqual(['u1@tandem']);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].index).toBe(2);
   });
 });

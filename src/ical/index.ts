@@ -30,8 +30,8 @@
  * Zones: `resolveTzid(tzid, fileZones?)`, `vtimezoneText(iana)`.
  * Kept properties: `extractKept(vevent)`, `applyKept(vevent, text)`, `MODELLED` (what is not kept).
  */
-export { eventToCalendar, eventToVevents, PRODID } from './write.js';
-export { parseCalendar, unfoldBytes } from './parse.js';
+export { eventToCalendar, eventToCalendarAsync, eventToVevents, PRODID } from './write.js';
+export { parseCalendar, parseCalendarAsync, unfoldBytes } from './parse.js';
 export { resolveTzid, vtimezoneText } from './zones.js';
 export { applyKept, extractKept, MODELLED } from './kept.js';
 export { NotICalendarError, TooManyEventsError, type IcalEvent, type ParsedEvent, type ParseError, type ParseOptions, type WriteOptions } from './types.js';

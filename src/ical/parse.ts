@@ -189,35 +189,66 @@ function buildEvent(index: number, uid: string, master: ICAL.Component, override
   };
 }
 
-function calendarsOf(text: string): ICAL.Component[] {
-  let jcal: unknown;
-  try {
-    jcal = ICAL.parse(text);
-  } catch (err) {
-    throw new NotICalendarError(`not iCalendar: ${(err as Error).message}`.slice(0, 300));
-  }
-  const list = (Array.isArray(jcal) && Array.isArray(jcal[0]) ? jcal : [jcal]) as unknown[];
-  const cals = list.map((j) => new ICAL.Component(j as never)).filter((c) => c.name === 'vcalendar');
-  if (!cals.length) throw new NotICalendarError('not iCalendar: no VCALENDAR');
-  return cals;
+interface RawCalendar {
+  /** The VCALENDAR without its VEVENTs (properties, VTIMEZONEs). */
+  header: string[];
+  /** Each VEVENT's lines, nested VALARMs included. */
+  vevents: string[][];
 }
 
 /**
- * Parses iCalendar text (or raw bytes, unfolded before UTF-8 decoding). Returns one ParsedEvent
- * per UID (overrides folded in as exceptions, EXDATEs as cancelled ones) and the VEVENTs that
- * could not be read. Throws NotICalendarError for text that is not iCalendar and
- * TooManyEventsError past `maxEvents`.
+ * Cuts unfolded text into calendars and their VEVENT blocks by BEGIN/END lines only, so each block
+ * is parsed by ical.js on its own: a big file is parsed in small steps (the caller may yield in
+ * between) and one broken VEVENT does not sink the others.
  */
-export function parseCalendar(input: string | Uint8Array, opts: ParseOptions = {}): { events: ParsedEvent[]; errors: ParseError[] } {
-  const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : unfoldBytes(input);
-  const cals = calendarsOf(text);
-  const total = cals.reduce((n, c) => n + c.getAllSubcomponents('vevent').length, 0);
+function splitCalendars(text: string): RawCalendar[] {
+  const out: RawCalendar[] = [];
+  let cal: RawCalendar | null = null;
+  let block: string[] | null = null;
+  let depth = 0;
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') continue;
+    const upper = line.trim().toUpperCase();
+    if (!cal) {
+      if (upper === 'BEGIN:VCALENDAR') cal = { header: [line], vevents: [] };
+      continue;
+    }
+    if (block) {
+      block.push(line);
+      if (upper.startsWith('BEGIN:')) depth++;
+      else if (upper.startsWith('END:') && --depth === 0) { cal.vevents.push(block); block = null; }
+      continue;
+    }
+    if (upper === 'BEGIN:VEVENT') { block = [line]; depth = 1; continue; }
+    cal.header.push(line);
+    if (upper === 'END:VCALENDAR') { out.push(cal); cal = null; }
+  }
+  if (!out.length) throw new NotICalendarError('not iCalendar: no complete VCALENDAR');
+  return out;
+}
+
+function parseComponent(lines: string[]): ICAL.Component {
+  return new ICAL.Component(ICAL.parse(lines.join('\r\n')) as never);
+}
+
+type Group = { index: number; masters: ICAL.Component[]; overrides: ICAL.Component[] };
+
+/** The parser proper; it yields between VEVENTs so an async caller can give the event loop a turn. */
+function* parseSteps(text: string, opts: ParseOptions): Generator<void, { events: ParsedEvent[]; errors: ParseError[] }> {
+  const raws = splitCalendars(text);
+  const total = raws.reduce((n, c) => n + c.vevents.length, 0);
   if (opts.maxEvents !== undefined && total > opts.maxEvents) throw new TooManyEventsError(total, opts.maxEvents);
   const fallback = opts.defaultZone && isValidTimeZone(opts.defaultZone) ? opts.defaultZone : 'UTC';
   const events: ParsedEvent[] = [];
   const errors: ParseError[] = [];
   let index = 0;
-  for (const c of cals) {
+  for (const raw of raws) {
+    let c: ICAL.Component;
+    try {
+      c = parseComponent(raw.header);
+    } catch (err) {
+      throw new NotICalendarError(`not iCalendar: ${(err as Error).message}`.slice(0, 300));
+    }
     const zones = new Map<string, ICAL.Component>();
     for (const z of c.getAllSubcomponents('vtimezone')) {
       const id = z.getFirstPropertyValue('tzid');
@@ -225,9 +256,17 @@ export function parseCalendar(input: string | Uint8Array, opts: ParseOptions = {
     }
     const wr = c.getFirstPropertyValue('x-wr-timezone');
     const cal: Cal = { zones, floating: (typeof wr === 'string' && resolveTzid(wr)) || fallback };
-    const groups = new Map<string, { index: number; masters: ICAL.Component[]; overrides: ICAL.Component[] }>();
-    for (const v of c.getAllSubcomponents('vevent')) {
+    const groups = new Map<string, Group>();
+    for (const lines of raw.vevents) {
       const i = index++;
+      yield;
+      let v: ICAL.Component;
+      try {
+        v = parseComponent(lines);
+      } catch (err) {
+        errors.push({ index: i, uid: null, reason: `unreadable VEVENT: ${String((err as Error).message).slice(0, 200)}` });
+        continue;
+      }
       const uid = v.getFirstPropertyValue('uid');
       if (typeof uid !== 'string' || uid.trim() === '') {
         errors.push({ index: i, uid: null, reason: 'UID is missing' });
@@ -238,6 +277,7 @@ export function parseCalendar(input: string | Uint8Array, opts: ParseOptions = {
       (v.getFirstProperty('recurrence-id') ? g.overrides : g.masters).push(v);
     }
     for (const [uid, g] of groups) {
+      yield;
       try {
         if (!g.masters.length) throw new Bad('only RECURRENCE-ID overrides, no VEVENT for the series itself');
         if (g.masters.length > 1) throw new Bad('more than one VEVENT without RECURRENCE-ID for this UID');
@@ -249,4 +289,39 @@ export function parseCalendar(input: string | Uint8Array, opts: ParseOptions = {
     }
   }
   return { events, errors };
+}
+
+function textOf(input: string | Uint8Array): string {
+  return typeof input === 'string' ? input.replace(/^\uFEFF/, '').replace(/\r?\n[ \t]/g, '') : unfoldBytes(input);
+}
+
+/**
+ * Parses iCalendar text (or raw bytes, unfolded before UTF-8 decoding). Returns one ParsedEvent
+ * per UID (overrides folded in as exceptions, EXDATEs as cancelled ones) and the VEVENTs that
+ * could not be read. Throws NotICalendarError for text that is not iCalendar and
+ * TooManyEventsError past `maxEvents`. For one resource (CalDAV); big files: parseCalendarAsync.
+ */
+export function parseCalendar(input: string | Uint8Array, opts: ParseOptions = {}): { events: ParsedEvent[]; errors: ParseError[] } {
+  const steps = parseSteps(textOf(input), opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Longest stretch parseCalendarAsync works before it lets other work run. */
+const SLICE_MS = 10;
+
+/** parseCalendar in slices of about 10 ms, yielding to the event loop in between (same result). */
+export async function parseCalendarAsync(input: string | Uint8Array, opts: ParseOptions = {}): Promise<{ events: ParsedEvent[]; errors: ParseError[] }> {
+  const steps = parseSteps(textOf(input), opts);
+  let since = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - since > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import type { DbHandle } from '../db/connection.js';
 import { validationError } from '../domain/errors.js';
-import { eventToCalendar } from '../ical/index.js';
+import { eventToCalendar, eventToCalendarAsync } from '../ical/index.js';
 import { eventEtag } from '../presenters/event.presenter.js';
 import { presentPermissions } from '../presenters/permission.presenter.js';
 import { calendarEtag, icalEventOf } from '../presenters/ical.presenter.js';
@@ -23,7 +23,7 @@ export function createIcalExportService(deps: { handle: DbHandle; rc: ReadCache 
       throw validationError([{ field: 'start_time', message: `the calendar holds ${rows.length} events; at most ${MAX_EXPORT_EVENTS} per export: narrow the window` }]);
     }
     rows.sort((a, b) => a.id - b.id);
-    const text = eventToCalendar(rows.map(icalEventOf), name === undefined ? {} : { name });
+    const text = await eventToCalendarAsync(rows.map(icalEventOf), name === undefined ? {} : { name });
     return { text, etag: calendarEtag(text) };
   }
 

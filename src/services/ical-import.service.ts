@@ -1,11 +1,14 @@
 import type { DbHandle } from '../db/connection.js';
+import type { EventRow } from '../db/types.js';
 import { AppError } from '../domain/errors.js';
 import { atLeast } from '../domain/roles.js';
-import { NotICalendarError, parseCalendar, TooManyEventsError, type ParseError } from '../ical/index.js';
+import { changedFields } from '../domain/event-snapshot.js';
+import { NotICalendarError, parseCalendarAsync, TooManyEventsError, type ParseError } from '../ical/index.js';
 import { eventsRepository } from '../repositories/events.repository.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { findConflicts, type ConflictItem } from './conflicts.js';
-import type { EventDraft } from '../domain/event-draft.js';
+import { toSnapshot, type EventDraft } from '../domain/event-draft.js';
+import { draftFromRow } from '../repositories/events.repository.js';
 import { appendVersion, insertEvent } from './event-writer.js';
 import type { UnitOfWork, WriteContext } from './unit-of-work.js';
 import { draftOfParsed } from './ical-drafts.js';
@@ -14,8 +17,8 @@ import { draftOfParsed } from './ical-drafts.js';
 export const MAX_IMPORT_VEVENTS = 1000;
 /** Largest import body. */
 export const MAX_IMPORT_BYTES = 4 * 1_048_576;
-/** Events written between two yields to the event loop, so a big import never holds it for long. */
-const YIELD_EVERY = 10;
+/** Longest stretch of import work before other requests get a turn of the event loop. */
+const SLICE_MS = 10;
 
 export interface ImportFlags {
   checkConflicts: boolean;
@@ -30,6 +33,12 @@ const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function clashReason(c: ConflictItem): string {
   return `overlaps “${c.title}” (event ${c.event_id}) at ${c.start_time}; import with check_conflicts=false to write it anyway`;
+}
+
+/** The same state again (a re-import of an unchanged file): no version, and no conflict check either. */
+function isUnchanged(row: EventRow, draft: EventDraft): boolean {
+  return row.deleted_at === null && row.ical_extra === (draft.kept ?? row.ical_extra)
+    && !changedFields(toSnapshot(draftFromRow(row)), toSnapshot({ ...draft, uid: row.uid })).length;
 }
 
 export function createIcalImportService(deps: { handle: DbHandle; write: UnitOfWork }) {
@@ -58,9 +67,9 @@ export function createIcalImportService(deps: { handle: DbHandle; write: UnitOfW
      * Throws BAD_REQUEST for a body that is not iCalendar, PAYLOAD_TOO_LARGE past the VEVENT limit.
      */
     async importCalendar(actorId: number, body: Uint8Array | string, flags: ImportFlags) {
-      let parsed: ReturnType<typeof parseCalendar>;
+      let parsed: Awaited<ReturnType<typeof parseCalendarAsync>>;
       try {
-        parsed = parseCalendar(body, { maxEvents: MAX_IMPORT_VEVENTS, defaultZone: flags.timezone });
+        parsed = await parseCalendarAsync(body, { maxEvents: MAX_IMPORT_VEVENTS, defaultZone: flags.timezone });
       } catch (err) {
         if (err instanceof TooManyEventsError) {
           throw new AppError('PAYLOAD_TOO_LARGE', `${err.message}; split the file`, { max_events: err.max, count: err.count });
@@ -70,7 +79,15 @@ export function createIcalImportService(deps: { handle: DbHandle; write: UnitOfW
       }
       const failed: ParseError[] = [...parsed.errors];
       const valid: { index: number; uid: string; draft: EventDraft }[] = [];
+      let since = performance.now();
+      const breathe = async () => {
+        if (performance.now() - since > SLICE_MS) {
+          await pause();
+          since = performance.now();
+        }
+      };
       for (const p of parsed.events) {
+        await breathe();
         const r = draftOfParsed(p);
         if ('reason' in r) failed.push({ index: p.index, uid: p.uid, reason: r.reason });
         else valid.push({ index: p.index, uid: p.uid, draft: r.draft });
@@ -79,10 +96,13 @@ export function createIcalImportService(deps: { handle: DbHandle; write: UnitOfW
       const out = await write(actorId, { lockUsers: [actorId], audit }, async (ctx) => {
         const items: { index: number; uid: string; id: number; action: Action }[] = [];
         const conflicts: (ConflictItem & { index: number; uid: string })[] = [];
-        for (let i = 0; i < valid.length; i++) {
-          if (i % YIELD_EVERY === YIELD_EVERY - 1) await pause();
-          const v = valid[i];
+        for (const v of valid) {
+          await breathe();
           const existing = await eventsRepository.byCreatorUid(ctx.trx, actorId, v.uid);
+          if (existing && isUnchanged(existing, v.draft)) {
+            items.push({ index: v.index, uid: v.uid, id: existing.id, action: 'unchanged' });
+            continue;
+          }
           const clashes = await findConflicts(ctx.trx, actorId, [v.draft], existing ? [existing.id] : []);
           if (clashes.length && flags.checkConflicts) {
             failed.push({ index: v.index, uid: v.uid, reason: clashReason(clashes[0]) });
