@@ -28,6 +28,7 @@ const ownerOnly = (ok: number) => ({ none: 404, VIEWER: 403, EDITOR: 403, OWNER:
 
 const table: Row[] = [
   { method: 'GET', route: '/api/events/:id', url: (c) => `/api/events/${c.id}`, expect: readable },
+  { method: 'GET', route: '/api/events/:id/ics', url: (c) => `/api/events/${c.id}/ics`, expect: readable },
   { method: 'PUT', route: '/api/events/:id', url: (c) => `/api/events/${c.id}`, body: () => ({ title: 'Renamed' }), expect: editable(200) },
   { method: 'PATCH', route: '/api/events/:id', url: (c) => `/api/events/${c.id}`, body: () => ({ location: 'Elsewhere' }), expect: editable(200) },
   { method: 'DELETE', route: '/api/events/:id', url: (c) => `/api/events/${c.id}`, expect: ownerOnly(204) },

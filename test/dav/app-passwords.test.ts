@@ -37,7 +37,7 @@ describe('app passwords and HTTP Basic for /dav', () => {
     expect((await t.req({ method: 'DELETE', url: `/api/auth/app-passwords/${body.id}`, token: u.access })).statusCode).toBe(404);
 
     const audit = (await t.req({ method: 'GET', url: '/api/audit?limit=100', token: u.access })).json().items.map((i: { action: string; outcome: string }) => `${i.action}:${i.outcome}`);
-    expect(audit).toEqual(expect.arrayContaining(['auth.app_password_create:success', 'auth.app_password_revoke:success', 'dav.auth:success', 'dav.auth:failure']));
+    expect(audit).toEqual(expect.arrayContaining(['auth.app_password_create:ok', 'auth.app_password_revoke:ok', 'dav.auth:ok', 'dav.auth:denied']));
   });
 
   it('refuses the account password, other users’ app passwords and missing credentials, with the Basic challenge', async () => {

@@ -188,7 +188,10 @@ function build(op: Operation, w: World, g: any, names: string[]): HostileRequest
   }
   const t = token();
   if (t) headers.authorization = actor === 'garbage' && t === 'Bearer' ? 'Bearer' : `Bearer ${t}`;
-  return { op, method: op.method, url, headers, payload, mustReject: write ? reasons.join('; ') : reasons.length ? reasons.join('; ') : null, actor, realEvent, socket: g.socket };
+  // The web client's fallback (GET /*) answers any page path with the client's own index.html: a
+  // harmless read of a public page, never a reason to reject.
+  const spaRead = !write && op.url === '/*' && !op.wrongMethod;
+  return { op, method: op.method, url, headers, payload, mustReject: write ? reasons.join('; ') : reasons.length && !spaRead ? reasons.join('; ') : null, actor, realEvent, socket: g.socket };
 }
 
 

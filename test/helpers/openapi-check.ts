@@ -146,6 +146,11 @@ export class OpenApiChecker {
         const m = r.method === 'HEAD' ? 'GET' : r.method;
         return route.method === m && templateRegex(route.url, /^(:.+|\*)$/).regex.test(path);
       });
+      // A URL the router cannot even decode gets 400 BAD_REQUEST in the envelope before routing.
+      if (!served && r.status === 400) {
+        const envelope = ['Error400', 'ErrorResponse'].find((n) => this.doc.components?.schemas?.[n]);
+        return envelope ? this.checkBody(`#/components/schemas/${envelope}`, r, `${where} (undecodable URL)`) : [];
+      }
       if (served || r.status !== 404) return [`${where}: no operation in the OpenAPI document for ${r.method} ${path} (every /api route must be documented)`];
       // No route serves this path: the not-found handler's envelope.
       const envelope = ['Error404', 'ErrorResponse'].find((n) => this.doc.components?.schemas?.[n]);

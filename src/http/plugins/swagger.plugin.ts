@@ -165,6 +165,12 @@ function dropUnused(doc: Json): Json {
 
 /** OpenAPI 3 generated from the same route schemas that validate requests; `/openapi.json` and `/docs`. */
 export const swaggerPlugin = fp(async (app: FastifyInstance) => {
+  // The document describes the JSON API and the ops routes; CalDAV (/dav, /.well-known), the
+  // secret feed addresses and the web client's static files are other protocols, documented in the README.
+  app.addHook('onRoute', (route) => {
+    const documented = route.url.startsWith('/api') || ['/health', '/ready', '/metrics'].includes(route.url);
+    if (!documented) route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

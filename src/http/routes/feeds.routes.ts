@@ -4,21 +4,19 @@ import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { notFound } from '../../domain/errors.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { errors } from '../schemas/common.schemas.js';
-import { CalendarBody, FeedCreateBody, FeedCreated, FeedFileParam, FeedIdParam, FeedList } from '../schemas/ical.schemas.js';
-import { sendCalendar } from './ical.routes.js';
-
-const security = [{ bearer: [] }];
+import { empty, ok, operation } from '../schemas/responses.js';
+import { FeedCreateBody, FeedCreated, FeedFileParam, FeedIdParam, FeedList } from '../schemas/ical.schemas.js';
+import { ETAG_ANY, sendCalendar } from './ical.routes.js';
 
 /** Feeds: create (the secret address is shown once), list, revoke. */
 export async function feedsRoutes(app: FastifyInstance, { c }: { c: Container }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post('/api/feeds', {
-    schema: {
-      tags: ['icalendar'], summary: 'Create a secret subscription address for your calendar (shown once)', security,
-      body: FeedCreateBody, response: { 201: FeedCreated, ...errors(400, 401, 409) },
-    },
+    schema: operation('POST', {
+      operationId: 'createFeed', tags: ['icalendar'], summary: 'Create a secret subscription address for your calendar (shown once)',
+      body: FeedCreateBody, success: { 201: ok('The feed with its secret address (shown once)', FeedCreated) }, errors: [409],
+    }),
   }, async (req, reply) => {
     // Behind a proxy PUBLIC_URL names the address subscribers use; otherwise the request's own origin.
     const base = c.config.publicUrl ?? `${req.protocol}://${req.host}`;
@@ -26,11 +24,11 @@ export async function feedsRoutes(app: FastifyInstance, { c }: { c: Container })
   });
 
   r.get('/api/feeds', {
-    schema: { tags: ['icalendar'], summary: 'Your feeds (without their secret addresses)', security, response: { 200: FeedList, ...errors(401) } },
+    schema: operation('GET', { operationId: 'listFeeds', tags: ['icalendar'], summary: 'Your feeds (without their secret addresses)', success: { 200: ok('Your feeds', FeedList) } }),
   }, async (req) => c.feeds.list(principalOf(req).userId));
 
   r.delete('/api/feeds/:id', {
-    schema: { tags: ['icalendar'], summary: 'Revoke a feed: its address answers 404 at once', security, params: FeedIdParam, response: { 204: Type.Null(), ...errors(401, 404) } },
+    schema: operation('DELETE', { operationId: 'deleteFeed', tags: ['icalendar'], summary: 'Revoke a feed: its address answers 404 at once', params: FeedIdParam, success: { 204: empty('Revoked') }, errors: [404] }),
   }, async (req, reply) => {
     await c.feeds.remove(principalOf(req).userId, req.params.id);
     return reply.status(204).send(null);
@@ -42,8 +40,8 @@ export async function publicFeedRoutes(app: FastifyInstance, { c }: { c: Contain
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.get('/ical/:file', {
     schema: {
-      tags: ['icalendar'], summary: 'A subscription feed: the creator\'s calendar as it is now', params: FeedFileParam,
-      response: { 200: CalendarBody, 304: { description: 'Not modified', type: 'null' }, ...errors(404, 429) },
+      // Outside the OpenAPI document (a secret address, not the JSON API): see the README.
+      params: FeedFileParam,
     },
   }, async (req, reply) => {
     const m = /^(.+)\.ics$/.exec(req.params.file);

@@ -1,3 +1,4 @@
+import { Defaulted } from './common.schemas.js';
 import { Type } from 'typebox';
 import { Timestamp } from './common.schemas.js';
 
@@ -22,7 +23,7 @@ export const CalendarQuery = Type.Object(
 
 export const ImportQuery = Type.Object(
   {
-    check_conflicts: Type.Boolean({ default: false, description: 'true: events that overlap your calendar fail instead of being written' }),
+    check_conflicts: Defaulted(Type.Boolean({ default: false, description: 'true: events that overlap your calendar fail instead of being written' })),
     timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'zone for floating times and all-day dates when the file names none (default: X-WR-TIMEZONE, else UTC)' })),
   },
   { additionalProperties: false },

@@ -199,6 +199,8 @@ export function operation<S extends OperationSpec>(method: Method, spec: S): Ope
   }
   if (rateLimited) add(429);
   add(500);
+  // Any operation that reaches the database answers 503 while it is unreachable.
+  add(503, { ...error(503), headers: { 'Retry-After': { schema: { type: 'integer', minimum: 0 }, description: 'Seconds to wait before retrying', required: true } } });
   const response: Record<number, unknown> = {};
   for (const s of Object.keys(responses).map(Number).sort((a, b) => a - b)) response[s] = toFastify(responses[s], rateLimited, s);
   return {
