@@ -89,7 +89,8 @@ export function CalendarPage({ user }: { user: ApiUser }) {
       },
       // The description's first words under the title, so a change to it shows on the entry itself.
       eventDidMount: ({ el, event }) => {
-        const text = (event.extendedProps as EntryProps).item.description?.trim();
+        // Mirror entries (a selection or drag in progress) carry no item.
+        const text = (event.extendedProps as Partial<EntryProps>).item?.description?.trim();
         const frame = el.querySelector('.fc-event-main-frame') ?? el.querySelector('.fc-list-event-title');
         if (!text || !frame) return;
         const d = document.createElement('div');
