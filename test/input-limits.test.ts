@@ -73,6 +73,22 @@ describe('integers', () => {
   });
 });
 
+describe('numbers that are not finite', () => {
+  // "Infinity" and "1e400" coerce to Infinity, which passes Ajv's integer and range checks; on
+  // PostgreSQL it reached the driver and answered 500.
+  it.each(['Infinity', '-Infinity', '1e400'])('answers 400 naming the field for %s in a path or a query', async (text) => {
+    const path = await t.req({ method: 'GET', url: `/api/events/${text}`, token: u.access });
+    expect(path.statusCode, path.body).toBe(400);
+    expect(fieldsOf(path)).toEqual(['id']);
+    const history = await t.req({ method: 'GET', url: `/api/events/1/history/${text}`, token: u.access });
+    expect(history.statusCode, history.body).toBeGreaterThanOrEqual(400);
+    expect(history.statusCode).toBeLessThan(500);
+    const query = await t.req({ method: 'GET', url: `/api/notifications?limit=${text}`, token: u.access });
+    expect(query.statusCode, query.body).toBe(400);
+    expect(fieldsOf(query)).toEqual(['limit']);
+  });
+});
+
 describe('validation error lists', () => {
   it('lists at most 20 problems and says when it cut the list', async () => {
     const events = Array.from({ length: 30 }, () => ({ title: '', start_time: 'no', end_time: 'no' }));

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,9 @@ function pgBin(): string {
   return `/usr/lib/postgresql/${versions[versions.length - 1]}/bin`;
 }
 
-const asPostgres = (cmd: string) => execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { stdio: 'pipe', timeout: 60_000 });
+// Asynchronous on purpose: a synchronous initdb holds the test worker's event loop, and past 60 s
+// (a loaded machine) Vitest's own RPC from that worker times out and fails the run.
+const asPostgres = (cmd: string) => promisify(execFile)('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { timeout: 120_000 });
 
 /**
  * A PostgreSQL server of the test's own (initdb into a temp folder, on a free port), so a fault
@@ -26,18 +29,18 @@ export class PrivatePostgres {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-pg-'));
     chmodSync(dir, 0o777); // the postgres user writes here
     const pg = new PrivatePostgres(dir, await freePort());
-    asPostgres(`'${pgBin()}/initdb' -D '${dir}/data' -U postgres --auth=trust -E UTF8 >/dev/null`);
+    await asPostgres(`'${pgBin()}/initdb' -D '${dir}/data' -U postgres --auth=trust -E UTF8 >/dev/null`);
     await pg.start();
     return pg;
   }
 
   async start(): Promise<void> {
-    asPostgres(`'${pgBin()}/pg_ctl' -D '${this.dir}/data' -l '${this.dir}/log' -w start -o "-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off" >/dev/null`);
+    await asPostgres(`'${pgBin()}/pg_ctl' -D '${this.dir}/data' -l '${this.dir}/log' -w start -o "-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off" >/dev/null`);
   }
 
   /** Fast shutdown: open connections are terminated, as when the database host goes away. */
   async stop(): Promise<void> {
-    asPostgres(`'${pgBin()}/pg_ctl' -D '${this.dir}/data' -m fast -w stop >/dev/null`);
+    await asPostgres(`'${pgBin()}/pg_ctl' -D '${this.dir}/data' -m fast -w stop >/dev/null`);
   }
 
   async destroy(): Promise<void> {

@@ -66,4 +66,13 @@ export const inputGuardPlugin = fp(async (app: FastifyInstance) => {
     const problems = inputProblems(request);
     if (problems.length) throw validationError(problems);
   });
+  // Schema coercion turns the path or query text "Infinity" or "1e400" into a number that passes
+  // Ajv's integer type and range checks (Infinity % 1 is NaN, and NaN comparisons are false).
+  // The same number check runs again on what coercion produced, before any handler sees it.
+  app.addHook('preHandler', async (request) => {
+    const problems: FieldError[] & { truncated?: boolean } = [];
+    inspect(request.params, '', problems, 0);
+    inspect(request.query, '', problems, 0);
+    if (problems.length) throw validationError(problems);
+  });
 });
