@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -70,9 +70,16 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
   return raw.trim();
 }
 
-/** Creates the data folder readable by the service's user only (and tightens an existing one). */
+/**
+ * Creates the data folder readable by the service's user only (and tightens an existing one). A
+ * shared folder (world-writable, like /tmp) is refused rather than tightened: closing it to others
+ * would break every other program that uses it, and a secret kept there is not private anyway.
+ */
 export function ensureDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (statSync(dataDir).mode & 0o002) {
+    throw new ConfigError(`DATA_DIR ${dataDir} is a shared folder (writable by everyone); name a folder of the service's own, e.g. ./data`);
+  }
   chmodSync(dataDir, 0o700);
 }
 

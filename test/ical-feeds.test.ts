@@ -98,8 +98,10 @@ describe('feeds', () => {
   });
 
   it('takes its base from PUBLIC_URL when set', () => {
-    expect(loadConfig({ DATA_DIR: tmpdir(), PUBLIC_URL: 'https://cal.example.com/' }).publicUrl).toBe('https://cal.example.com');
-    expect(() => loadConfig({ DATA_DIR: tmpdir(), PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
+    const dataDir = mkdtempSync(join(tmpdir(), 'tandem-url-'));
+    expect(loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'https://cal.example.com/' }).publicUrl).toBe('https://cal.example.com');
+    expect(() => loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('is read by vdirsyncer\'s http storage into a filesystem storage, one .ics per event', async () => {
