@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -6,7 +6,10 @@ import { startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const WEB_DIST = join(ROOT, 'dist', 'web');
-export const SHOTS = join(ROOT, 'docs', 'screenshots');
+/** Where every run saves its screenshots (git-ignored). */
+export const SHOTS = join(ROOT, 'test-results', 'screenshots');
+/** The README's pictures: refreshed from a run only when asked (`UPDATE_SCREENSHOTS=1`). */
+export const README_SHOTS = join(ROOT, 'docs', 'screenshots');
 
 /** Debian's Chromium, headless, kept off the network (no sync, updates, QUIC or background traffic). */
 export function launchBrowser(): Promise<Browser> {
@@ -57,9 +60,18 @@ export async function signIn(page: Page, u: { username: string; password: string
   await page.locator('.fc-timegrid').waitFor();
 }
 
+/**
+ * Saves a screenshot under test-results/screenshots/, so a test run leaves the tree clean; with
+ * UPDATE_SCREENSHOTS=1 it also replaces the README's copy in docs/screenshots/.
+ */
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path });
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(README_SHOTS, { recursive: true });
+    copyFileSync(path, join(README_SHOTS, `${name}.png`));
+  }
 }
 
 /** Every visible form control without an accessible name (label, aria-label(ledby), title or text). */
