@@ -18,8 +18,10 @@ beforeAll(async () => {
   browser = await launchBrowser();
   alice = await t.user('alice');
   bob = await t.user('bob');
+  // Today 10:00–12:00 in the pages' zone (UTC): always inside the week shown, whatever the hour
+  // the suite runs at (an hour from now, late in the evening, crossed midnight and split in two).
   const start = new Date();
-  start.setUTCHours(start.getUTCHours() + 1, 0, 0, 0);
+  start.setUTCHours(10, 0, 0, 0);
   const ev = await t.req({
     method: 'POST', url: '/api/events?check_conflicts=false', token: alice.access,
     payload: { title: 'Roadmap workshop', description: FIRST, location: 'Room 4', start_time: start.toISOString(), end_time: new Date(start.getTime() + 2 * 3_600_000).toISOString() },

@@ -142,6 +142,21 @@ describe('editing in the calendar', () => {
     expect(unexpected(s.errors, 409, 412)).toEqual([]);
   });
 
+  it('shows the title of a 30-minute entry inside the entry, beside its time', async () => {
+    const { page } = s;
+    const date = (await visibleDates(page))[2];
+    await t.req({ method: 'POST', url: '/api/events?check_conflicts=false', token: owner.access, payload: { title: 'Standup', start_time: at(date, '10:00'), end_time: at(date, '10:30') } });
+    await page.reload();
+    const entry = page.locator('.fc-timegrid-event', { hasText: 'Standup' });
+    await entry.waitFor();
+    const box = (await entry.boundingBox())!;
+    const title = (await entry.locator('.fc-event-title').boundingBox())!;
+    // Stacked below the time (the old layout), the title was squeezed to ~3 px and unreadable.
+    expect(title.height).toBeGreaterThanOrEqual(10);
+    expect(title.y + title.height).toBeLessThanOrEqual(box.y + box.height + 1);
+    expect(title.x).toBeLessThan(box.x + box.width - 8);
+  });
+
   it('renders events read-only for a viewer', async () => {
     const viewer = await t.user('viewer');
     const date = (await visibleDates(s.page))[5];
