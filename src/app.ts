@@ -67,7 +67,7 @@ function trustProxyOption(tp: Config['trustProxy']): false | string[] | ((addr: 
  * Builds the Fastify app for a configuration and a wired container; never listens.
  * Public and authenticated routes live in separate encapsulated scopes.
  */
-export async function buildApp(config: Readonly<Config>, c: Container, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<FastifyInstance> {
+export async function buildApp(config: Readonly<Config>, c: Container, opts: { logStream?: NodeJS.WritableStream; webRoot?: string } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -162,7 +162,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
   // CalDAV: its own scope with HTTP Basic (app passwords) and XML/iCalendar bodies.
   await app.register(davRoutes, { c });
   // The web client at `/` (its own CSP); reserved API paths keep their JSON 404s.
-  await app.register(webPlugin);
+  await app.register(webPlugin, { root: opts.webRoot });
 
   return app;
 }

@@ -31,7 +31,7 @@ let seq = 0;
  * Boots the real app on a fresh database (SQLite or PostgreSQL per TANDEM_TEST_DIALECT) with
  * generous rate limits unless the test overrides them.
  */
-export async function startTestApp(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream; now?: () => number } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream; now?: () => number; webRoot?: string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     LOG_LEVEL: 'silent',
