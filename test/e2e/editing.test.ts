@@ -157,6 +157,47 @@ describe('editing in the calendar', () => {
     expect(title.x).toBeLessThan(box.x + box.width - 8);
   });
 
+  it('creates an all-day event with dates only; it sits in the all-day row and reopens with the same dates', async () => {
+    const { page } = s;
+    const dates = await visibleDates(page);
+    const [first, last] = [dates[3], dates[4]];
+    await page.getByRole('button', { name: 'New event', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Title').fill('Team offsite');
+    await dialog.getByLabel('All day').check();
+    // Dates only: an all-day event has no times to choose.
+    expect(await dialog.getByLabel('Start').getAttribute('type')).toBe('date');
+    expect(await dialog.getByLabel('End').getAttribute('type')).toBe('date');
+    await dialog.getByLabel('Start').fill(first);
+    await dialog.getByLabel('End').fill(last);
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialogClosed(page);
+
+    // In the week view's all-day row (not the time grid), spanning both days.
+    const entry = page.locator('.fc-timegrid .fc-daygrid-body .fc-event', { hasText: 'Team offsite' });
+    await entry.waitFor();
+    expect(await page.locator('.fc-timegrid-col .fc-event', { hasText: 'Team offsite' }).count()).toBe(0);
+    const col = (await page.locator(`.fc-timegrid-col[data-date="${first}"]`).boundingBox())!;
+    expect((await entry.boundingBox())!.width).toBeGreaterThan(col.width * 1.5);
+
+    // Stored as local midnights in the browser's zone, the last day exclusive (RFC 5545's DTEND).
+    const [ev] = await eventsTitled('Team offsite');
+    const got = (await t.req({ method: 'GET', url: `/api/events/${ev.id}`, token: owner.access })).json();
+    expect(got.all_day).toBe(true);
+    expect(got.timezone).toBe(ZONE);
+    expect(sameInstant(got.start_time, at(first, '00:00'))).toBe(true);
+    expect(sameInstant(got.end_time, DateTime.fromISO(last, { zone: ZONE }).plus({ days: 1 }).toUTC().toISO()!)).toBe(true);
+
+    await entry.click();
+    const again = page.getByRole('dialog');
+    expect(await again.getByLabel('All day').isChecked()).toBe(true);
+    expect(await again.getByLabel('Start').inputValue()).toBe(first);
+    expect(await again.getByLabel('End').inputValue()).toBe(last);
+    await page.keyboard.press('Escape');
+    await dialogClosed(page);
+    expect(unexpected(s.errors, 409, 412)).toEqual([]);
+  });
+
   it('renders events read-only for a viewer', async () => {
     const viewer = await t.user('viewer');
     const date = (await visibleDates(s.page))[5];

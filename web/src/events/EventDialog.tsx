@@ -4,7 +4,7 @@ import { Modal } from '../ui/Modal';
 import { ask } from '../ui/prompt';
 import { HistoryDialog } from '../history/HistoryDialog';
 import { ShareDialog } from '../share/ShareDialog';
-import { blankForm, bodyOf, formOf, timesOf, zones, type EventForm } from './form';
+import { allDayDates, blankForm, bodyOf, formOf, timesOf, toggleAllDay, withAllDayDates, zones, type EventForm } from './form';
 import { createEvent, editOccurrence, updateSeries, type Occurrence } from './writes';
 
 export type DialogTarget = { kind: 'new'; start: Date; end: Date; allDay: boolean } | { kind: 'edit'; event: ApiEvent; occ?: Occurrence };
@@ -102,12 +102,19 @@ export function EventDialog({ target, onClose, onSaved }: Props) {
       <form class="event-form" onSubmit={save} noValidate>
         {readOnly && <p class="note">You are a viewer of this event: it is read-only.</p>}
         <label>Title<input name="title" value={form.title} readOnly={readOnly} autoFocus={!readOnly} required maxLength={200} onInput={(e) => set('title', e.currentTarget.value)} /></label>
+        {form.allDay ? (
+          <div class="row">
+            <label>Start<input type="date" name="start" value={allDayDates(form).start} readOnly={readOnly} onInput={(e) => setForm((f) => withAllDayDates(f, { start: e.currentTarget.value }))} /></label>
+            <label>End<input type="date" name="end" value={allDayDates(form).end} readOnly={readOnly} onInput={(e) => setForm((f) => withAllDayDates(f, { end: e.currentTarget.value }))} /></label>
+          </div>
+        ) : (
+          <div class="row">
+            <label>Start<input type="datetime-local" name="start" value={form.start} readOnly={readOnly} onInput={(e) => set('start', e.currentTarget.value)} /></label>
+            <label>End<input type="datetime-local" name="end" value={form.end} readOnly={readOnly} onInput={(e) => set('end', e.currentTarget.value)} /></label>
+          </div>
+        )}
         <div class="row">
-          <label>Start<input type="datetime-local" name="start" value={form.start} readOnly={readOnly} onInput={(e) => set('start', e.currentTarget.value)} /></label>
-          <label>End<input type="datetime-local" name="end" value={form.end} readOnly={readOnly} onInput={(e) => set('end', e.currentTarget.value)} /></label>
-        </div>
-        <div class="row">
-          <label class="check"><input type="checkbox" name="all_day" checked={form.allDay} disabled={readOnly} onChange={(e) => set('allDay', e.currentTarget.checked)} />All day</label>
+          <label class="check"><input type="checkbox" name="all_day" checked={form.allDay} disabled={readOnly} onChange={(e) => setForm((f) => toggleAllDay(f, e.currentTarget.checked))} />All day</label>
           <div class="field">
           <label for={`${uid}-tz`}>Time zone</label>
           <select id={`${uid}-tz`} name="timezone" value={form.timezone} disabled={readOnly} onChange={(e) => set('timezone', e.currentTarget.value)}>

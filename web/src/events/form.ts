@@ -60,10 +60,14 @@ function repeatOf(e: ApiEvent): Repeat {
 
 /** The dialog's fields for an event, showing the occurrence's own times when one was opened. */
 export function formOf(e: ApiEvent, times?: { start: string; end: string }): EventForm {
+  const start = times?.start ?? e.start_time;
+  const end = times?.end ?? e.end_time;
+  // An all-day event is its dates in its own zone, whatever the browser's zone.
+  const local = (iso: string) => (isAllDay(e) ? `${dateIn(iso, e.timezone)}T00:00` : toLocalInput(iso));
   return {
     title: e.title,
-    start: toLocalInput(times?.start ?? e.start_time),
-    end: toLocalInput(times?.end ?? e.end_time),
+    start: local(start),
+    end: local(end),
     timezone: e.timezone,
     allDay: isAllDay(e),
     location: e.location ?? '',
@@ -105,11 +109,35 @@ export function timesOf(f: EventForm): Times | string {
   return { start_time: start, end_time: end };
 }
 
-function nextDay(d: string): string {
+function addDays(d: string, n: number): string {
   const t = new Date(`${d}T12:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + 1);
+  t.setUTCDate(t.getUTCDate() + n);
   return t.toISOString().slice(0, 10);
 }
+const nextDay = (d: string) => addDays(d, 1);
+
+/**
+ * An all-day form's dates as people read them: the last day is inclusive (a one-day event starts
+ * and ends on the same date), while the form, like the API, keeps the exclusive midnight after it.
+ */
+export function allDayDates(f: EventForm): { start: string; end: string } {
+  const start = f.start.slice(0, 10);
+  let end = f.end.slice(0, 10);
+  if (end > start && f.end.slice(11) === '00:00') end = addDays(end, -1);
+  return { start, end: end < start ? start : end };
+}
+
+/** The form after choosing all-day dates (inclusive last day), kept as midnights like the API's. */
+export function withAllDayDates(f: EventForm, dates: { start?: string; end?: string }): EventForm {
+  const cur = allDayDates(f);
+  const start = dates.start || cur.start;
+  let last = dates.end || cur.end;
+  if (dates.start && !dates.end) last = addDays(start, Math.max(0, daysBetween(cur.start, cur.end)));
+  if (last < start) last = start;
+  return { ...f, start: `${start}T00:00`, end: `${nextDay(last)}T00:00` };
+}
+
+const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T12:00:00Z`) - Date.parse(`${a}T12:00:00Z`)) / 86_400_000);
 
 /** The body of a create or whole-series update; a custom rule is kept as it is unless Repeat changes. */
 export function bodyOf(f: EventForm, times: Times): EventCreate {
@@ -126,4 +154,15 @@ export function bodyOf(f: EventForm, times: Times): EventCreate {
   }
   if (features.allDay) (body as Record<string, unknown>).all_day = f.allDay;
   return body;
+}
+
+/**
+ * Ticking "All day" keeps the dates shown (a 10:00–11:00 meeting becomes that whole day); unticking
+ * it proposes 09:00–10:00 on the first day rather than a 24-hour block from midnight.
+ */
+export function toggleAllDay(f: EventForm, allDay: boolean): EventForm {
+  if (allDay === f.allDay) return f;
+  if (allDay) return withAllDayDates({ ...f, allDay: true }, {});
+  const day = f.start.slice(0, 10);
+  return { ...f, allDay: false, start: `${day}T09:00`, end: `${day}T10:00` };
 }
