@@ -157,6 +157,27 @@ describe('editing in the calendar', () => {
     expect(title.x).toBeLessThan(box.x + box.width - 8);
   });
 
+  it('resizes an entry by dragging its end, sent with If-Match as one new version', async () => {
+    const { page } = s;
+    const date = (await visibleDates(page))[6];
+    const ev = (await t.req({ method: 'POST', url: '/api/events?check_conflicts=false', token: owner.access, payload: { title: 'Design review', start_time: at(date, '14:00'), end_time: at(date, '15:00'), timezone: ZONE } })).json();
+    await page.reload();
+    const entry = page.locator('.fc-timegrid-event', { hasText: 'Design review' });
+    await entry.waitFor();
+    await entry.hover();
+    const handle = (await entry.locator('.fc-event-resizer-end').boundingBox())!;
+    const target = await slotPoint(page, date, '15:30:00');
+    const put = page.waitForRequest((r) => r.method() === 'PUT' && new URL(r.url()).pathname === `/api/events/${ev.id}`);
+    await drag(page, { x: handle.x + handle.width / 2, y: handle.y + handle.height / 2 }, { x: target.x, y: target.y + 2 });
+    await expect.poll(async () => (await t.req({ method: 'GET', url: `/api/events/${ev.id}`, token: owner.access })).json().version).toBe(2);
+    const got = (await t.req({ method: 'GET', url: `/api/events/${ev.id}`, token: owner.access })).json();
+    expect(sameInstant(got.start_time, at(date, '14:00'))).toBe(true);
+    expect(sameInstant(got.end_time, at(date, '16:00'))).toBe(true);
+    expect((await put).headers()['if-match']).toBe(`"${ev.version}"`);
+    expect(got.version).toBe(2);
+    expect(unexpected(s.errors, 409, 412)).toEqual([]);
+  });
+
   it('creates an all-day event with dates only; it sits in the all-day row and reopens with the same dates', async () => {
     const { page } = s;
     const dates = await visibleDates(page);
