@@ -121,4 +121,27 @@ describe('two people on one event', () => {
     // Chromium reports requests cut off by the offline switch; nothing else may have failed.
     expect(b.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket/.test(e))).toEqual([]);
   });
+  it('the owner makes the other an editor, then removes them: their calendar loses the event live', async () => {
+    // The History test leaves the event dialog open: start from the calendar.
+    for (let i = 0; i < 3 && (await a.page.locator('dialog[open]').count()); i++) await a.page.keyboard.press('Escape');
+    await a.page.locator('.fc-event', { hasText: 'Roadmap workshop' }).click();
+    await a.page.getByRole('button', { name: 'Share', exact: true }).click();
+    const share = a.page.getByRole('dialog', { name: /^Share/ });
+    const access = share.getByLabel(`Access for ${bob.username}`);
+    await access.selectOption({ label: 'Editor' });
+    await share.getByRole('status').filter({ hasText: `${bob.username} is now Editor` }).waitFor();
+    const perms = (await t.req({ method: 'GET', url: `/api/events/${eventId}/permissions`, token: alice.access })).json() as { user_id: number; role: string }[];
+    expect(perms.find((p) => p.user_id === bob.id)?.role).toBe('EDITOR');
+
+    await share.getByRole('button', { name: `Remove ${bob.username}`, exact: true }).click();
+    await share.getByRole('status').filter({ hasText: `Removed ${bob.username}` }).waitFor();
+    expect(await share.getByLabel(`Access for ${bob.username}`).count()).toBe(0);
+    // Bob's calendar drops the entry on its own, and the event is gone for him over the API too.
+    await b.page.locator('.fc-event', { hasText: 'Roadmap workshop' }).waitFor({ state: 'detached' });
+    expect((await t.req({ method: 'GET', url: `/api/events/${eventId}`, token: bob.access })).statusCode).toBe(404);
+    await a.page.keyboard.press('Escape');
+    await a.page.keyboard.press('Escape');
+    expect(a.errors).toEqual([]);
+    expect(b.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket/.test(e))).toEqual([]);
+  });
 });
