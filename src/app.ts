@@ -35,11 +35,11 @@ import { appPasswordsRoutes } from './http/routes/app-passwords.routes.js';
 import { davRoutes } from './http/dav/dav.routes.js';
 import { icalRoutes } from './http/routes/ical.routes.js';
 import { feedsRoutes, publicFeedRoutes } from './http/routes/feeds.routes.js';
-import { UserSchema } from './http/schemas/auth.schemas.js';
-import { ErrorResponse } from './http/schemas/common.schemas.js';
-import { DOCUMENTED_AS } from './http/schemas/documented.js';
-import { errorSchemas } from './http/schemas/responses.js';
-import { EventSchema } from './http/schemas/events.schemas.js';
+import { UserSchema } from './schemas/auth.schemas.js';
+import { ErrorResponse } from './schemas/common.schemas.js';
+import { DOCUMENTED_AS } from './schemas/documented.js';
+import { errorSchemas } from './schemas/responses.js';
+import { EventSchema } from './schemas/events.schemas.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,7 +79,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: trustProxyOption(config.trustProxy),
-    // DOCUMENTED_AS is an annotation for the OpenAPI document (see http/schemas/documented.ts).
+    // DOCUMENTED_AS is an annotation for the OpenAPI document (see schemas/documented.ts).
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true, keywords: [DOCUMENTED_AS] } },
     schemaController: { compilersFactory: { buildValidator: earlyStopValidator() as never } },
     // A URL the router cannot decode gets the envelope, not Fastify's own error shape.

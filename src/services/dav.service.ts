@@ -1,11 +1,12 @@
 import type { DbHandle } from '../db/connection.js';
 import type { EventRow } from '../db/types.js';
 import { AppError } from '../domain/errors.js';
-import { isValidTimeZone } from '../domain/recurrence-expand.js';
+import { isValidTimeZone, type SeriesInput } from '../domain/recurrence-expand.js';
+import { toSeries } from '../domain/event-draft.js';
 import type { Role } from '../domain/roles.js';
 import { eventEtag } from '../presenters/event.presenter.js';
 import { presentPermissions } from '../presenters/permission.presenter.js';
-import { eventsRepository } from '../repositories/events.repository.js';
+import { draftFromRow, eventsRepository } from '../repositories/events.repository.js';
 import { davRepository } from '../repositories/dav.repository.js';
 import { syncRepository } from '../repositories/sync.repository.js';
 import { auditRepository } from '../repositories/audit.repository.js';
@@ -22,6 +23,11 @@ export interface DavObject {
 /** Sync-collection answers at most this many pages of changes at once; the rest follows a 507 truncation. */
 const MAX_SYNC_PAGES = 20;
 const TOKEN_PREFIX = 'http://tandem.invalid/ns/sync/';
+
+/** The object's recurrence series: what time-range matching and free-busy expand. */
+export function seriesOf(o: DavObject): SeriesInput {
+  return toSeries(draftFromRow(o.row));
+}
 
 /** The UID of an event row. */
 export function uidOf(row: EventRow): string {

@@ -1,4 +1,6 @@
+import type { Static } from 'typebox';
 import type { DbHandle } from '../db/connection.js';
+import type { EventListQuery } from '../schemas/events.schemas.js';
 import type { EventRow, EventWithRole } from '../db/types.js';
 import { validationError } from '../domain/errors.js';
 import { hasOccurrenceBetween, occurrencesBetween, type Occurrence } from '../domain/recurrence-expand.js';
@@ -13,17 +15,8 @@ import { draftFromRow, eventsRepository } from '../repositories/events.repositor
 import { dep, type ReadCache } from './read-cache.js';
 import { allDayEnds } from '../domain/all-day.js';
 
-export interface ListQuery {
-  skip: number;
-  limit: number;
-  start_time?: string;
-  end_time?: string;
-  q?: string;
-  role?: Role;
-  is_recurring?: boolean;
-  sort: 'start_time' | '-start_time' | 'updated_at' | '-updated_at';
-  expand: boolean;
-}
+/** A list request as its schema admits it (defaults filled), with the role filter parsed. */
+export type ListQuery = Omit<Static<typeof EventListQuery>, 'role'> & { role?: Role };
 
 function occurrencesOf(r: EventWithRole, ws: number, we: number): Occurrence[] {
   try {

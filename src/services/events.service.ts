@@ -1,4 +1,6 @@
+import type { Static } from 'typebox';
 import type { DbHandle } from '../db/connection.js';
+import type { EventUpdateBody } from '../schemas/events.schemas.js';
 import type { EventRow } from '../db/types.js';
 import { AppError, conflict, notFound } from '../domain/errors.js';
 import { applyInput, fromSnapshot, type EventDraft, type EventInput } from '../domain/event-draft.js';
@@ -20,9 +22,8 @@ export interface WriteFlags {
   ip: string | null;
 }
 
-export interface UpdateInput extends EventInput {
-  base_version?: number;
-}
+/** An update as its schema admits it: the event's writable fields and `base_version` for a merge. */
+export type UpdateInput = Static<typeof EventUpdateBody>;
 
 /** Validates every event of a batch, collecting all errors (each named by its index) before failing. */
 function draftsOf(inputs: EventInput[]): EventDraft[] {

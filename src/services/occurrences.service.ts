@@ -1,4 +1,6 @@
+import type { Static } from 'typebox';
 import type { DbHandle } from '../db/connection.js';
+import type { OccurrenceBody } from '../schemas/events.schemas.js';
 import type { EventRow } from '../db/types.js';
 import { AppError, notFound, validationError } from '../domain/errors.js';
 import { applyInput, toSeries, type EventDraft } from '../domain/event-draft.js';
@@ -21,13 +23,8 @@ import type { UnitOfWork, WriteContext } from './unit-of-work.js';
 import { newUid } from '../domain/event-uid.js';
 import { allDayEnds } from '../domain/all-day.js';
 
-export interface OccurrenceInput {
-  title?: string;
-  description?: string | null;
-  location?: string | null;
-  start_time?: string;
-  end_time?: string;
-}
+/** What an occurrence edit may change, as its schema admits it. */
+export type OccurrenceInput = Static<typeof OccurrenceBody>;
 
 /** The occurrence key from the path: any RFC 3339 form of the original start instant. */
 export function parseOccurrenceKey(key: string): number {

@@ -1,9 +1,11 @@
+import type { Static } from 'typebox';
 import type { DbHandle } from '../db/connection.js';
 import type { EventRow } from '../db/types.js';
 import { AppError, conflict, forbidden, notFound, validationError } from '../domain/errors.js';
 import type { NotificationType } from '../domain/notification.js';
 import { parseRole, type Role } from '../domain/roles.js';
 import { presentPermissions } from '../presenters/permission.presenter.js';
+import type { ShareEntry as ShareEntrySchema } from '../schemas/sharing.schemas.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
 import { usersRepository } from '../repositories/users.repository.js';
 import { requireRole, requireRoleCached } from './access.js';
@@ -11,10 +13,8 @@ import type { ReadCache } from './read-cache.js';
 import { notifyCollaborators, recordChange, touchEvent } from './event-writer.js';
 import { publishAfterCommit, type UnitOfWork, type WriteContext } from './unit-of-work.js';
 
-export interface ShareEntry {
-  user_id: number;
-  role: string;
-}
+/** One `{user_id, role}` of a share request, as its schema admits it (the role still unparsed). */
+export type ShareEntry = Static<typeof ShareEntrySchema>;
 
 /** The role of each entry; 400 naming every bad entry (unknown role, OWNER, yourself, listed twice). */
 function checkEntries(actorId: number, entries: ShareEntry[]): Role[] {

@@ -1,8 +1,7 @@
 import ICAL from 'ical.js';
 import { PRODID } from '../../ical/index.js';
 import { expandOccurrences } from '../../domain/recurrence-expand.js';
-import { toSeries } from '../../domain/event-draft.js';
-import { draftFromRow } from '../../repositories/events.repository.js';
+import { seriesOf } from '../../services/dav.service.js';
 import type { DavCtx } from './context.js';
 import { DavError } from './errors.js';
 
@@ -24,7 +23,7 @@ export async function freeBusy(ctx: DavCtx, r: { start: number; end: number }) {
     if (o.row.all_day === 1) continue;
     let occ;
     try {
-      occ = expandOccurrences(toSeries(draftFromRow(o.row)), r.start, r.end, MAX_PERIODS);
+      occ = expandOccurrences(seriesOf(o), r.start, r.end, MAX_PERIODS);
     } catch (err) {
       if (err instanceof RangeError) throw new DavError(403, 'Too many busy periods in the window; narrow it');
       throw err;

@@ -1,8 +1,6 @@
 import { AppError } from '../../domain/errors.js';
 import { expandOccurrences, overlapsWindow } from '../../domain/recurrence-expand.js';
-import { toSeries } from '../../domain/event-draft.js';
-import { draftFromRow } from '../../repositories/events.repository.js';
-import { uidOf, type DavObject } from '../../services/dav.service.js';
+import { seriesOf, uidOf, type DavObject } from '../../services/dav.service.js';
 import { depthOf, sendMultistatus, xmlBody, type DavCtx } from './context.js';
 import { DavError, precondition } from './errors.js';
 import { freeBusy } from './free-busy.js';
@@ -38,7 +36,7 @@ function range(tr: XmlEl | undefined): { start: number; end: number } | null {
 function hasInstance(o: DavObject, r: { start: number; end: number }): boolean {
   if (!o.row.rrule) return overlapsWindow(o.row.start_time, o.row.end_time, r.start, r.end);
   try {
-    return expandOccurrences(toSeries(draftFromRow(o.row)), r.start, r.end, 1).length > 0;
+    return expandOccurrences(seriesOf(o), r.start, r.end, 1).length > 0;
   } catch (err) {
     if (err instanceof RangeError) return true; // more than one instance: certainly one
     throw err;

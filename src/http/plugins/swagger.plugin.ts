@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { DOCUMENTED_AS } from '../schemas/documented.js';
+import { DOCUMENTED_AS } from '../../schemas/documented.js';
 
 type Json = Record<string, any>;
 

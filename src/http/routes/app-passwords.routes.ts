@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { AppPasswordCreateBody, AppPasswordCreated, AppPasswordList } from '../schemas/app-passwords.schemas.js';
-import { IdParam } from '../schemas/common.schemas.js';
-import { empty, ok, operation } from '../schemas/responses.js';
+import { AppPasswordCreateBody, AppPasswordCreated, AppPasswordList } from '../../schemas/app-passwords.schemas.js';
+import { IdParam } from '../../schemas/common.schemas.js';
+import { empty, ok, operation } from '../../schemas/responses.js';
 
 /** App passwords: HTTP Basic credentials for CalDAV clients (the account password is never accepted there). */
 export async function appPasswordsRoutes(app: FastifyInstance, { c }: { c: Container }) {

@@ -2,9 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../../container.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { AuditList } from '../schemas/audit.schemas.js';
-import { ok, operation } from '../schemas/responses.js';
-import { PageQuery } from '../schemas/history.schemas.js';
+import { AuditList } from '../../schemas/audit.schemas.js';
+import { ok, operation } from '../../schemas/responses.js';
+import { PageQuery } from '../../schemas/history.schemas.js';
 
 /** The caller's own audit trail. */
 export async function auditRoutes(app: FastifyInstance, { c }: { c: Container }) {

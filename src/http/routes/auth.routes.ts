@@ -4,8 +4,8 @@ import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { validationError } from '../../domain/errors.js';
 import { bearerToken } from '../plugins/auth.plugin.js';
-import { LoginBody, RefreshBody, RegisterBody, RegisterResponse, TokenResponse } from '../schemas/auth.schemas.js';
-import { empty, FORM_MEDIA, BODY_MEDIA, ok, operation } from '../schemas/responses.js';
+import { LoginBody, RefreshBody, RegisterBody, RegisterResponse, TokenResponse } from '../../schemas/auth.schemas.js';
+import { empty, FORM_MEDIA, BODY_MEDIA, ok, operation } from '../../schemas/responses.js';
 
 /** The refresh token as the bearer token, or none (it is then in the body). */
 const REFRESH_SECURITY: Record<string, string[]>[] = [{ refreshToken: [] }, {}];

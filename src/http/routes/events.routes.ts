@@ -7,12 +7,12 @@ import { parseRole } from '../../domain/roles.js';
 import { parseTimestamp } from '../../domain/time.js';
 import { ifMatchVersion, notModified } from '../etag.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { IdParam } from '../schemas/common.schemas.js';
-import { empty, ETAG, LOCATION, ok, operation } from '../schemas/responses.js';
+import { IdParam } from '../../schemas/common.schemas.js';
+import { empty, ETAG, LOCATION, ok, operation } from '../../schemas/responses.js';
 import {
   BatchBody, CheckConflictsQuery, ConflictPairs, ConflictSchema, EventCreateBody, EventListQuery, EventListResponse,
   EventUpdateBody, EventWriteResponse, GetEventQuery, WindowQuery,
-} from '../schemas/events.schemas.js';
+} from '../../schemas/events.schemas.js';
 
 /** Events: create, list, read, update, delete, restore, batch and the conflicts report. */
 export async function eventsRoutes(app: FastifyInstance, { c }: { c: Container }) {

@@ -4,8 +4,8 @@ import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { notFound } from '../../domain/errors.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { empty, ok, operation } from '../schemas/responses.js';
-import { FeedCreateBody, FeedCreated, FeedFileParam, FeedIdParam, FeedList } from '../schemas/ical.schemas.js';
+import { empty, ok, operation } from '../../schemas/responses.js';
+import { FeedCreateBody, FeedCreated, FeedFileParam, FeedIdParam, FeedList } from '../../schemas/ical.schemas.js';
 import { ETAG_ANY, sendCalendar } from './ical.routes.js';
 
 /** Feeds: create (the secret address is shown once), list, revoke. */

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { unauthorized } from '../../domain/errors.js';
 import { bearerToken } from '../plugins/auth.plugin.js';
-import { ok, operation } from '../schemas/responses.js';
+import { ok, operation } from '../../schemas/responses.js';
 
 const Check = Type.Enum(['ok', 'down', 'not_configured']);
 const Readiness = Type.Object({

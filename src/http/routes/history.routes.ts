@@ -3,10 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Container } from '../../container.js';
 import { ifMatchVersion } from '../etag.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { IdParam } from '../schemas/common.schemas.js';
-import { ETAG, ok, operation } from '../schemas/responses.js';
-import { CheckConflictsQuery, EventWriteResponse } from '../schemas/events.schemas.js';
-import { ChangelogList, DiffParams, DiffResponse, HistoryEntrySchema, HistoryList, PageQuery, VersionParams } from '../schemas/history.schemas.js';
+import { IdParam } from '../../schemas/common.schemas.js';
+import { ETAG, ok, operation } from '../../schemas/responses.js';
+import { CheckConflictsQuery, EventWriteResponse } from '../../schemas/events.schemas.js';
+import { ChangelogList, DiffParams, DiffResponse, HistoryEntrySchema, HistoryList, PageQuery, VersionParams } from '../../schemas/history.schemas.js';
 
 /** Set (to "true") on a rollback response when the event already had that state: nothing was written. */
 export const NO_CHANGE_HEADER = 'x-tandem-no-change';

@@ -7,9 +7,9 @@ import { MAX_IMPORT_BYTES, MAX_IMPORT_VEVENTS } from '../../services/ical-import
 import { notModified } from '../etag.js';
 import { principalOf } from '../plugins/auth.plugin.js';
 import { Type } from 'typebox';
-import { IdParam } from '../schemas/common.schemas.js';
-import { empty, ok, operation, type HeaderSet } from '../schemas/responses.js';
-import { CalendarQuery, CalendarRequestBody, ImportQuery, ImportResponse } from '../schemas/ical.schemas.js';
+import { IdParam } from '../../schemas/common.schemas.js';
+import { empty, ok, operation, type HeaderSet } from '../../schemas/responses.js';
+import { CalendarQuery, CalendarRequestBody, ImportQuery, ImportResponse } from '../../schemas/ical.schemas.js';
 
 /** An iCalendar export's ETag (the event's own for one event, a hash of the bytes for a calendar). */
 export const ETAG_ANY: HeaderSet = { ETag: { schema: { type: 'string' }, description: 'Entity tag; send it back in If-None-Match', required: true } };

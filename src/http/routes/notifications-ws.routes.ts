@@ -4,8 +4,8 @@ import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { AppError } from '../../domain/errors.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { empty, ok, operation } from '../schemas/responses.js';
-import { NotificationSocketQuery } from '../schemas/notifications.schemas.js';
+import { empty, ok, operation } from '../../schemas/responses.js';
+import { NotificationSocketQuery } from '../../schemas/notifications.schemas.js';
 
 /** The access token in the Authorization header or, for browsers, as `?token=`. */
 const SOCKET_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { accessTokenQuery: [] }];

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { IdParam } from '../schemas/common.schemas.js';
-import { empty, ok, operation } from '../schemas/responses.js';
-import { NotificationListQuery, NotificationListResponse, NotificationSchema } from '../schemas/notifications.schemas.js';
+import { IdParam } from '../../schemas/common.schemas.js';
+import { empty, ok, operation } from '../../schemas/responses.js';
+import { NotificationListQuery, NotificationListResponse, NotificationSchema } from '../../schemas/notifications.schemas.js';
 
 /** The caller's stored notifications: list, mark one read, mark all read. */
 export async function notificationsRoutes(app: FastifyInstance, { c }: { c: Container }) {

@@ -5,9 +5,9 @@ import type { Container } from '../../container.js';
 import { parseOccurrenceKey } from '../../services/occurrences.service.js';
 import { ifMatchVersion } from '../etag.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { IdParam } from '../schemas/common.schemas.js';
-import { empty, ok, operation } from '../schemas/responses.js';
-import { ConflictSchema, EventWriteResponse, OccurrenceBody, OccurrenceItem, OccurrenceParams, OccurrenceScopeQuery, WindowQuery } from '../schemas/events.schemas.js';
+import { IdParam } from '../../schemas/common.schemas.js';
+import { empty, ok, operation } from '../../schemas/responses.js';
+import { ConflictSchema, EventWriteResponse, OccurrenceBody, OccurrenceItem, OccurrenceParams, OccurrenceScopeQuery, WindowQuery } from '../../schemas/events.schemas.js';
 
 /** Occurrences of a recurring event: list, cancel one, change one, change this and following. */
 export async function occurrencesRoutes(app: FastifyInstance, { c }: { c: Container }) {

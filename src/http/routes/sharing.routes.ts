@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { IdParam } from '../schemas/common.schemas.js';
-import { empty, ok, operation } from '../schemas/responses.js';
-import { PermissionList, PermissionParams, RoleBody, ShareBody } from '../schemas/sharing.schemas.js';
+import { IdParam } from '../../schemas/common.schemas.js';
+import { empty, ok, operation } from '../../schemas/responses.js';
+import { PermissionList, PermissionParams, RoleBody, ShareBody } from '../../schemas/sharing.schemas.js';
 
 /** Sharing: grant, list, change and remove roles on an event. */
 export async function sharingRoutes(app: FastifyInstance, { c }: { c: Container }) {

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Container } from '../../container.js';
 import { principalOf } from '../plugins/auth.plugin.js';
 import { Type } from 'typebox';
-import { ok, operation } from '../schemas/responses.js';
-import { SyncQuery, SyncResponse } from '../schemas/sync.schemas.js';
+import { ok, operation } from '../../schemas/responses.js';
+import { SyncQuery, SyncResponse } from '../../schemas/sync.schemas.js';
 
 /** Offline sync: what changed since a cursor. */
 export async function syncRoutes(app: FastifyInstance, { c }: { c: Container }) {

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Container } from '../../container.js';
 import { principalOf } from '../plugins/auth.plugin.js';
-import { UserSearchQuery, UserSearchResponse } from '../schemas/auth.schemas.js';
-import { ok, operation } from '../schemas/responses.js';
+import { UserSearchQuery, UserSearchResponse } from '../../schemas/auth.schemas.js';
+import { ok, operation } from '../../schemas/responses.js';
 import { Type } from 'typebox';
 
 export async function usersRoutes(app: FastifyInstance, { c }: { c: Container }) {

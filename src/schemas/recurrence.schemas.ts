@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { FREQUENCIES, MAX_COUNT, MAX_INTERVAL, WEEKDAYS } from '../../domain/recurrence-rule.js';
+import { FREQUENCIES, MAX_COUNT, MAX_INTERVAL, WEEKDAYS } from '../domain/recurrence-rule.js';
 
 /*
  * `recurrence_pattern` as clients send it (two forms, validated by domain/recurrence-pattern.ts)

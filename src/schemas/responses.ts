@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { ERROR_STATUS, type ErrorCode } from '../../domain/errors.js';
+import { ERROR_STATUS, type ErrorCode } from '../domain/errors.js';
 
 /*
  * How an operation documents itself: `operation(method, {...})` takes the route's schema parts

@@ -3,7 +3,7 @@ import { PermissionSchema } from './events.schemas.js';
 
 const UserId = Type.Integer({ minimum: 1, maximum: 2147483647 });
 const RoleName = Type.String({ minLength: 1, maxLength: 16, description: 'OWNER, EDITOR or VIEWER (any case)' });
-const ShareEntry = Type.Object({ user_id: UserId, role: RoleName }, { additionalProperties: false });
+export const ShareEntry = Type.Object({ user_id: UserId, role: RoleName }, { additionalProperties: false });
 
 /** `{users: [{user_id, role}]}` or a single `{user_id, role}`. */
 export const ShareBody = Type.Union([
