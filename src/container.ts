@@ -57,11 +57,11 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const rateLimit: RateLimitBackend = { memory: new MemoryCounters(), redis: redis?.cmd ?? null };
   const tokens = createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
   const sessions = createSessionChecker(handle, bus, !redis);
+  const write = createUnitOfWork(handle, bus, readCache.invalidate);
   const auth = createAuthService({
-    handle, tokens, refreshTtlSeconds: config.refreshTokenTtlSeconds, sessionMaxAgeSeconds: config.sessionMaxAgeSeconds, sessions, now: opts.now,
+    handle, write, tokens, refreshTtlSeconds: config.refreshTokenTtlSeconds, sessionMaxAgeSeconds: config.sessionMaxAgeSeconds, sessions, now: opts.now,
   });
   const users = createUsersService(handle, readCache);
-  const write = createUnitOfWork(handle, bus, readCache.invalidate);
   const events = createEventsService({ handle, write, rc: readCache });
   const listing = createEventListing(handle, readCache);
   const occurrences = createOccurrencesService({ handle, write, rc: readCache });
@@ -69,7 +69,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const audit = createAuditService(handle);
   const access = createAccessService(readCache, handle.db);
   const sharing = createSharingService({ handle, write, rc: readCache });
-  const notifications = createNotificationsService({ handle, rc: readCache });
+  const notifications = createNotificationsService({ handle, write, rc: readCache });
   const hub = createWsHub({
     bus, replay: notifications.since, log: (err) => log(err),
     // Scaled mode: a revocation's bus message can be lost (its writer without Redis); re-check.
@@ -80,7 +80,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const basicAuth = createBasicAuth({
     handle, gens, failures: createFailureCounter(rateLimit, 'rl:dav-auth-fail:'), maxFailuresPerMinute: config.rateLimitAuthPerMinute,
   });
-  const dav = createDavService({ handle });
+  const dav = createDavService({ handle, write });
   const davWrite = createDavWriteService({ handle, write, dav, events, sharing });
   const icalExport = createIcalExportService({ handle, rc: readCache });
   const icalImport = createIcalImportService({ handle, write });

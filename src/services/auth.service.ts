@@ -9,6 +9,7 @@ import { auditRepository } from '../repositories/audit.repository.js';
 import { sessionsRepository } from '../repositories/sessions.repository.js';
 import { usersRepository } from '../repositories/users.repository.js';
 import { createLoginThrottle } from './login-throttle.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
 /** A refresh token presented again this soon after its rotation (a retry, a second tab) gets the current pair. */
 export const REFRESH_RETRY_GRACE_MS = 10_000;
@@ -38,6 +39,7 @@ const ARGON = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 export interface AuthDeps {
   handle: DbHandle;
+  write: UnitOfWork;
   tokens: TokenService;
   refreshTtlSeconds: number;
   /** A session ends this long after login, whatever its refreshes. */
@@ -48,7 +50,7 @@ export interface AuthDeps {
 }
 
 export function createAuthService(deps: AuthDeps) {
-  const { handle, tokens, refreshTtlSeconds, sessions } = deps;
+  const { handle, write, tokens, refreshTtlSeconds, sessions } = deps;
   const now = deps.now ?? Date.now;
   const maxAgeMs = deps.sessionMaxAgeSeconds * 1000;
   const throttle = createLoginThrottle(now);
@@ -87,7 +89,8 @@ export function createAuthService(deps: AuthDeps) {
       const jti = tokens.newId();
       let user: UserRow;
       try {
-        user = await db.transaction().execute(async (trx) => {
+        // No actor yet: the user is created by this very write.
+        user = await write.anonymous(async ({ trx }) => {
           const u = await usersRepository.insert(trx, {
             username: input.username,
             username_lower: usernameLower,
@@ -138,7 +141,7 @@ export function createAuthService(deps: AuthDeps) {
       const at = now();
       const sessionId = tokens.newId();
       const jti = tokens.newId();
-      await db.transaction().execute(async (trx) => {
+      await write(user.id, {}, async ({ trx }) => {
         await sessionsRepository.insert(trx, {
           id: sessionId, user_id: user.id, refresh_jti: jti, created_at: at,
           expires_at: at + refreshTtlSeconds * 1000, revoked_at: null, revoked_reason: null,

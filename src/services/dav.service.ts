@@ -9,7 +9,7 @@ import { presentPermissions } from '../presenters/permission.presenter.js';
 import { draftFromRow, eventsRepository } from '../repositories/events.repository.js';
 import { davRepository } from '../repositories/dav.repository.js';
 import { syncRepository } from '../repositories/sync.repository.js';
-import { auditRepository } from '../repositories/audit.repository.js';
+import type { UnitOfWork } from './unit-of-work.js';
 import { decodeCursor, encodeCursor, syncWatermark, SYNC_PAGE_SIZE } from './sync.service.js';
 
 /** An event as a calendar object of one user's collection: its row, the user's role, resource name and ETag. */
@@ -57,8 +57,8 @@ export interface DavSyncResult {
  * its settings (calendar-timezone), its ctag and sync tokens (built on the REST sync cursors and
  * change log), and the ETags, which are the REST ETags of the same user.
  */
-export function createDavService(deps: { handle: DbHandle }) {
-  const { handle } = deps;
+export function createDavService(deps: { handle: DbHandle; write: UnitOfWork }) {
+  const { handle, write } = deps;
   const { db } = handle;
 
   async function toObjects(rows: (EventRow & { role: string | null })[]): Promise<DavObject[]> {
@@ -87,11 +87,7 @@ export function createDavService(deps: { handle: DbHandle }) {
     async setTimezone(userId: number, tz: string, ip: string | null): Promise<string> {
       const zone = canonicalZone(tz.trim());
       if (!zone) throw new AppError('VALIDATION_ERROR', 'calendar-timezone must name an IANA time zone', { errors: [{ field: 'calendar-timezone', message: 'unknown zone' }] });
-      const now = Date.now();
-      await db.transaction().execute(async (trx) => {
-        await davRepository.setTimezone(trx, userId, zone, now);
-        await auditRepository.insert(trx, { user_id: userId, action: 'dav.set_timezone', ip, outcome: 'ok', details: { timezone: zone } }, now);
-      });
+      await write(userId, { audit: { action: 'dav.set_timezone', ip, details: { timezone: zone } } }, ({ trx, now }) => davRepository.setTimezone(trx, userId, zone, now));
       return zone;
     },
 

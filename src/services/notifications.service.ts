@@ -5,15 +5,16 @@ import { presentListedNotification, presentNotification } from '../presenters/no
 import { auditRepository } from '../repositories/audit.repository.js';
 import { notificationsRepository } from '../repositories/notifications.repository.js';
 import { dep, type ReadCache } from './read-cache.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
 /**
  * The caller's stored notifications: list, mark read, and the replay a reconnecting socket needs.
  * Rows are written by the event writer (one per recipient, in the change's transaction); this
  * service only reads them and flips `is_read`.
  */
-export function createNotificationsService(deps: { handle: DbHandle; rc: ReadCache }) {
+export function createNotificationsService(deps: { handle: DbHandle; write: UnitOfWork; rc: ReadCache }) {
   const { db } = deps.handle;
-  const { rc } = deps;
+  const { rc, write } = deps;
   // The per-user tier: the unread count is read on every list and invalidated by new or read notifications.
   const unreadCount = (userId: number) => rc.get(`unread:${userId}`, [dep.notifications(userId)], 'user', () => notificationsRepository.unreadCount(db, userId));
 
@@ -26,26 +27,25 @@ export function createNotificationsService(deps: { handle: DbHandle; rc: ReadCac
 
     /** Marks one of the caller's notifications read and returns it. Throws NOT_FOUND for anyone else's. */
     async markRead(actorId: number, id: number, ip: string | null) {
-      const out = await db.transaction().execute(async (trx) => {
+      return write(actorId, {}, async ({ trx, now, touched }) => {
         const row = await notificationsRepository.byId(trx, actorId, id);
         if (!row) throw notFound('Notification');
         if (row.is_read !== 1) {
           await notificationsRepository.markRead(trx, actorId, id);
-          await auditRepository.insert(trx, { user_id: actorId, action: 'notification.read', ip, outcome: 'ok', event_id: row.event_id, details: { notification_id: id } }, Date.now());
+          // Audited only when it changed something, with the notification's event.
+          await auditRepository.insert(trx, { user_id: actorId, action: 'notification.read', ip, outcome: 'ok', event_id: row.event_id, details: { notification_id: id } }, now);
         }
+        touched.notifications.add(actorId);
         return presentListedNotification({ ...row, is_read: 1 });
       });
-      await rc.bump([dep.notifications(actorId)]);
-      return out;
     },
 
     /** Marks every unread notification of the caller read. */
     async markAllRead(actorId: number, ip: string | null) {
-      await db.transaction().execute(async (trx) => {
+      await write(actorId, { audit: { action: 'notification.read_all', ip } }, async ({ trx, touched }) => {
         await notificationsRepository.markAllRead(trx, actorId);
-        await auditRepository.insert(trx, { user_id: actorId, action: 'notification.read_all', ip, outcome: 'ok' }, Date.now());
+        touched.notifications.add(actorId);
       });
-      await rc.bump([dep.notifications(actorId)]);
     },
 
     /** The user's notifications with an id above `afterId`, oldest first, at most `limit` (socket replay). */

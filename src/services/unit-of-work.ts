@@ -27,14 +27,18 @@ export interface Touched {
   notifications: Set<number>;
 }
 
-/** What an operation inside `write()` works with: the transaction, the actor, one clock reading, and what to tell after the commit. */
-export interface WriteContext {
+/** What an operation inside `write.anonymous()` works with: the transaction, one clock reading, and what to tell after the commit. */
+export interface AnonymousWriteContext {
   trx: Transaction<Database>;
   dialect: Dialect;
-  actor: { id: number; username: string };
   now: number;
   outbox: Outbox;
   touched: Touched;
+}
+
+/** What an operation inside `write()` works with: all of the above and the acting user. */
+export interface WriteContext extends AnonymousWriteContext {
+  actor: { id: number; username: string };
 }
 
 export interface WriteOptions {
@@ -64,17 +68,25 @@ async function publishAll(bus: Bus, outbox: Outbox): Promise<void> {
  * invalid or error) and the API's error code — never a driver's own code.
  */
 export function createUnitOfWork(handle: DbHandle, bus: Bus, onCommitted: (touched: Touched) => Promise<void> = async () => undefined) {
-  return async function write<T>(actorId: number, opts: WriteOptions, fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
-    const outbox: Outbox = [];
-    const touched: Touched = { events: new Set(), users: new Set(), notifications: new Set() };
+  const fresh = (): { outbox: Outbox; touched: Touched } => ({ outbox: [], touched: { events: new Set(), users: new Set(), notifications: new Set() } });
+
+  /** After the commit: caches are invalidated before the response leaves, then subscribers hear of the change. */
+  async function committed(after: { outbox: Outbox; touched: Touched }): Promise<void> {
+    await onCommitted(after.touched);
+    await publishAll(bus, after.outbox);
+  }
+
+  async function write<T>(actorId: number, opts: WriteOptions, fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
+    const after = fresh();
     let result: T;
     try {
       result = await handle.db.transaction().execute(async (trx) => {
+        const base = { trx, dialect: handle.dialect, now: Date.now(), ...after };
         if (opts.lockUsers?.length) await lockUsers(trx, handle.dialect, opts.lockUsers);
         if (opts.lockEvent !== undefined) await lockEvent(trx, handle.dialect, opts.lockEvent);
         const actor = await usersRepository.byId(trx, actorId);
         if (!actor) throw unauthorized('User no longer exists');
-        const ctx: WriteContext = { trx, dialect: handle.dialect, actor: { id: actor.id, username: actor.username }, now: Date.now(), outbox, touched };
+        const ctx: WriteContext = { ...base, actor: { id: actor.id, username: actor.username } };
         const r = await fn(ctx);
         if (opts.audit) {
           await auditRepository.insert(trx, {
@@ -95,11 +107,21 @@ export function createUnitOfWork(handle: DbHandle, bus: Bus, onCommitted: (touch
       }
       throw err;
     }
-    // Caches are invalidated before the response leaves, then subscribers hear of the change.
-    await onCommitted(touched);
-    await publishAll(bus, outbox);
+    await committed(after);
+    return result;
+  }
+
+  /**
+   * A write with no signed-in actor yet (registration creates the user it is done for): the same
+   * transaction, invalidation and publishing; the operation writes its own audit row.
+   */
+  write.anonymous = async function anonymous<T>(fn: (ctx: AnonymousWriteContext) => Promise<T>): Promise<T> {
+    const after = fresh();
+    const result = await handle.db.transaction().execute((trx) => fn({ trx, dialect: handle.dialect, now: Date.now(), ...after }));
+    await committed(after);
     return result;
   };
+  return write;
 }
 
 export type UnitOfWork = ReturnType<typeof createUnitOfWork>;
