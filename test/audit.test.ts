@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, freshSlot } from './helpers/events.js';
 import { historyApi } from './helpers/history.js';
 
-let t: TestApp;
-let owner: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  owner = await t.user('own');
-});
-afterAll(async () => t.close());
+const { t, users: [owner] } = appForFile({ users: ['own'] });
 
 const { get, patch, rollback } = historyApi(() => t, () => owner);
 

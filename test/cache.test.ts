@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { startTestApp, type TestUser } from './helpers/app.js';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, freshSlot } from './helpers/events.js';
 
-let t: TestApp;
-let owner: TestUser;
-let bob: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  [owner, bob] = await Promise.all([t.user('own'), t.user('bob')]);
-});
-afterAll(async () => t.close());
+const { t, users: [owner, bob] } = appForFile({ users: ['own', 'bob'] });
 
 const get = (u: TestUser, id: number) => t.req({ method: 'GET', url: `/api/events/${id}`, token: u.access });
 const list = async (u: TestUser) => (await t.req({ method: 'GET', url: '/api/events?limit=100', token: u.access })).json();

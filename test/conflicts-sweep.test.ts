@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SweepStats } from '../src/domain/conflict-sweep.js';
 import { findConflicts } from '../src/services/conflicts.js';
 import type { EventDraft } from '../src/domain/event-draft.js';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { appForFile } from './helpers/file-app.js';
 
-let t: TestApp;
-let u: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  u = await t.user('sweep');
-});
-afterAll(async () => t.close());
+const { t, users: [u] } = appForFile({ users: ['sweep'] });
 
 const MIN = 60_000;
 const BASE = Date.UTC(2041, 0, 1);

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent } from './helpers/events.js';
 
-let t: TestApp;
-let u: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  u = await t.user('cfl');
-});
-afterAll(async () => t.close());
+const { t, users: [u] } = appForFile({ users: ['cfl'] });
 
 const post = (payload: Record<string, unknown>, query = '') => t.req({ method: 'POST', url: `/api/events${query}`, token: u.access, payload });
 

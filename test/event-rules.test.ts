@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import type { TestUser } from './helpers/app.js';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, freshSlot } from './helpers/events.js';
 
 /* SPEC details settled: order of checks, merge with one's own edits; §11 search; restore conflict check. */
-let t: TestApp;
-let owner: TestUser;
-let viewer: TestUser;
-let stranger: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  [owner, viewer, stranger] = [await t.user('own'), await t.user('view'), await t.user('str')];
-});
-afterAll(async () => t.close());
+const { t, users: [owner, viewer, stranger] } = appForFile({ users: ['own', 'view', 'str'] });
 
 describe('order of checks: authentication, role, then body', () => {
   it('a stranger gets 404 whatever body they send, a weak role 403, only a strong enough role 400', async () => {

@@ -3,19 +3,13 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrations } from '../migrations/index.js';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, fieldsOf } from './helpers/events.js';
 
 /* uid and all_day on events: REST, conflicts, expansion across DST, the migration of old rows. */
-let t: TestApp;
-let me: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  me = await t.user('model');
-});
-afterAll(async () => t.close());
+const { t, users: [me] } = appForFile({ users: ['model'] });
 
 describe('uid', () => {
   it('is generated, or taken from the request, and unique per creator', async () => {

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, fieldsOf, freshSlot } from './helpers/events.js';
 
-let t: TestApp;
-let u: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  u = await t.user('ev');
-});
-afterAll(async () => t.close());
+const { t, users: [u] } = appForFile({ users: ['ev'] });
 
 describe('events CRUD', () => {
   it('creates with 201, Location and ETag, and reads it back', async () => {

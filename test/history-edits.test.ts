@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, fieldsOf, freshSlot } from './helpers/events.js';
 import { historyApi, pause } from './helpers/history.js';
 
 /* Concurrent edits (If-Match, base_version merge) and temporal reads (as_of). */
-let t: TestApp;
-let owner: TestUser;
-let editor: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  [owner, editor] = await Promise.all(['own', 'edi'].map((p) => t.user(p)));
-});
-afterAll(async () => t.close());
+const { t, users: [owner, editor] } = appForFile({ users: ['own', 'edi'] });
 
 const { share, get, patch, rollback } = historyApi(() => t, () => owner);
 

@@ -1,19 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, fieldsOf, freshSlot } from './helpers/events.js';
 import { apply, historyApi, side, type Change, type Snap } from './helpers/history.js';
 
-let t: TestApp;
-let owner: TestUser;
-let editor: TestUser;
-let viewer: TestUser;
-let stranger: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  [owner, editor, viewer, stranger] = await Promise.all(['own', 'edi', 'vie', 'str'].map((p) => t.user(p)));
-});
-afterAll(async () => t.close());
+const { t, users: [owner, editor, viewer, stranger] } = appForFile({ users: ['own', 'edi', 'vie', 'str'] });
 
 const { share, get, patch, rollback } = historyApi(() => t, () => owner);
 

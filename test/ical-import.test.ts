@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { fixture, icalOccurrences, icalVevents, importIcs, nodeIcalVevents } from './helpers/ical.js';
 
 /* Import of the shapes Google, Outlook and Apple write, and the round trip back out. */
-let t: TestApp;
-let me: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  me = await t.user('ical');
-});
-afterAll(async () => t.close());
+const { t, users: [me] } = appForFile({ users: ['ical'] });
 
 async function exportOf(id: number): Promise<string> {
   const res = await t.req({ method: 'GET', url: `/api/events/${id}/ics`, token: me.access });

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, fieldsOf, freshSlot } from './helpers/events.js';
 
 /* SPEC §11 inputs: NUL and lone surrogates, 32-bit integers, bounded error lists, exceptions per series, bad URLs. */
-let t: TestApp;
-let u: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  u = await t.user('lim');
-});
-afterAll(async () => t.close());
+const { t, users: [u] } = appForFile({ users: ['lim'] });
 
 const ev = (over: Record<string, unknown> = {}) => ({ title: 'Limits', ...freshSlot(), ...over });
 

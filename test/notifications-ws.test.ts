@@ -1,69 +1,16 @@
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket, { WebSocketServer } from 'ws';
-import { createLocalBus } from '../src/adapters/bus.js';
-import { createWsHub, type HubNotification } from '../src/adapters/ws-hub.js';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestUser } from './helpers/app.js';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, freshSlot } from './helpers/events.js';
+import { openSocket as open, type WsClient as Client } from './helpers/ws-client.js';
 
-// No timing assertions: every wait is a promise with a generous fail-safe timeout, and "received
-// nothing" is shown by the next message being a later one (a socket delivers in order).
-const WAIT_MS = 10_000;
-
-interface Client {
-  ws: WebSocket;
-  /** The next message, parsed. */
-  next(): Promise<any>;
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-function collect(ws: WebSocket): Client {
-  const queue: any[] = [];
-  const waiters: ((m: any) => void)[] = [];
-  ws.on('message', (d) => {
-    const m = JSON.parse(String(d));
-    const w = waiters.shift();
-    if (w) w(m);
-    else queue.push(m);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((res) => ws.on('close', (code, reason) => res({ code, reason: String(reason) })));
-  return {
-    ws,
-    closed,
-    next() {
-      if (queue.length) return Promise.resolve(queue.shift());
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no message arrived')), WAIT_MS);
-        waiters.push((m) => {
-          clearTimeout(timer);
-          resolve(m);
-        });
-      });
-    },
-  };
-}
-
-/** Opens a socket and resolves once it is open (rejects with the HTTP status when refused). */
-function open(url: string, opts: WebSocket.ClientOptions = {}): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, opts);
-    const client = collect(ws);
-    ws.once('open', () => resolve(client));
-    ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
-    ws.once('error', reject);
-  });
-}
-
-let t: TestApp;
-let wsBase: string;
-let owner: TestUser;
-let editor: TestUser;
-let viewer: TestUser;
+const { t, users: [owner, editor, viewer] } = appForFile({ users: ['wso', 'wse', 'wsv'], listen: true });
+const wsBase = () => t.url.replace(/^http/, 'ws');
 const sockets: Client[] = [];
 
 function connect(u: TestUser | string, query = ''): Promise<Client> {
   const token = typeof u === 'string' ? u : u.access;
-  return open(`${wsBase}/api/notifications/ws?token=${encodeURIComponent(token)}${query}`).then((c) => (sockets.push(c), c));
+  return open(`${wsBase()}/api/notifications/ws?token=${encodeURIComponent(token)}${query}`).then((c) => (sockets.push(c), c));
 }
 
 async function closeClient(c: Client) {
@@ -89,16 +36,8 @@ async function sharedEvent(title: string) {
   return e;
 }
 
-beforeAll(async () => {
-  t = await startTestApp();
-  wsBase = (await t.listen()).replace(/^http/, 'ws');
-  owner = await t.user('wso');
-  editor = await t.user('wse');
-  viewer = await t.user('wsv');
-});
-afterAll(async () => {
+afterAll(() => {
   for (const s of sockets) s.ws.terminate();
-  await t.close();
 });
 
 describe('notification socket', () => {
@@ -211,10 +150,10 @@ describe('notification socket', () => {
   });
 
   it('refuses an upgrade with a bad or missing token with 401, before upgrading', async () => {
-    await expect(open(`${wsBase}/api/notifications/ws?token=not-a-token`)).rejects.toMatchObject({ status: 401 });
-    await expect(open(`${wsBase}/api/notifications/ws`)).rejects.toMatchObject({ status: 401 });
-    await expect(open(`${wsBase}/api/notifications/ws?token=${viewer.refresh}`)).rejects.toMatchObject({ status: 401 });
-    await expect(open(`${wsBase}/api/notifications/ws?token=${viewer.access}&since=-1`)).rejects.toMatchObject({ status: 400 });
+    await expect(open(`${wsBase()}/api/notifications/ws?token=not-a-token`)).rejects.toMatchObject({ status: 401 });
+    await expect(open(`${wsBase()}/api/notifications/ws`)).rejects.toMatchObject({ status: 401 });
+    await expect(open(`${wsBase()}/api/notifications/ws?token=${viewer.refresh}`)).rejects.toMatchObject({ status: 401 });
+    await expect(open(`${wsBase()}/api/notifications/ws?token=${viewer.access}&since=-1`)).rejects.toMatchObject({ status: 400 });
     const plain = await t.req({ method: 'GET', url: '/api/notifications/ws', token: viewer.access });
     expect(plain.statusCode).toBe(400);
   });
@@ -240,69 +179,6 @@ describe('notification socket lifetime', () => {
       expect((await c.closed).code).toBe(4001);
     } finally {
       await short.close();
-    }
-  });
-});
-
-describe('ws hub', () => {
-  async function hubServer(opts: Parameters<typeof createWsHub>[1]) {
-    const bus = createLocalBus();
-    const hub = createWsHub({ bus, replay: async () => [] }, opts);
-    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    let userId = 0;
-    wss.on('connection', (socket) => void hub.attach(socket, { userId: ++userId, sessionId: `s${userId}`, exp: Date.now() / 1000 + 600 }));
-    await new Promise((r) => wss.once('listening', r));
-    const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
-    return {
-      bus, hub, url,
-      async close() {
-        hub.close();
-        for (const c of wss.clients) c.terminate();
-        await new Promise((r) => wss.close(r));
-      },
-    };
-  }
-
-  it('drops a peer that does not answer pings', async () => {
-    const s = await hubServer({ pingIntervalMs: 50 });
-    try {
-      const c = await open(s.url, { autoPong: false });
-      const { code } = await c.closed;
-      expect(code).toBe(1006);
-      expect(s.hub.size()).toBe(0);
-    } finally {
-      await s.close();
-    }
-  });
-
-  it('keeps a peer that answers pings', async () => {
-    const s = await hubServer({ pingIntervalMs: 20 });
-    try {
-      const c = await open(s.url);
-      let pings = 0;
-      await new Promise<void>((resolve) => c.ws.on('ping', () => ++pings >= 5 && resolve()));
-      expect(s.hub.size()).toBe(1);
-      c.ws.close();
-      await c.closed;
-    } finally {
-      await s.close();
-    }
-  });
-
-  it('drops a slow reader instead of buffering without bound', async () => {
-    const s = await hubServer({ maxBufferedBytes: 64 * 1024 });
-    try {
-      const c = await open(s.url);
-      (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-      const big = 'x'.repeat(256 * 1024);
-      const n: HubNotification = { id: 1, type: 'event_updated', event_id: 1, actor_id: 2, message: big, data: {}, created_at: new Date().toISOString() };
-      for (let i = 0; i < 100 && s.hub.size() > 0; i++) {
-        await s.bus.publish('notifications.created', { items: [{ user_id: 1, notification: { ...n, id: i + 1 } }] });
-      }
-      expect(s.hub.size()).toBe(0);
-      c.ws.terminate();
-    } finally {
-      await s.close();
     }
   });
 });

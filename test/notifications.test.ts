@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/services/sync.service.js';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import type { TestUser } from './helpers/app.js';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, freshSlot } from './helpers/events.js';
 
-let t: TestApp;
-let owner: TestUser;
-let editor: TestUser;
-let viewer: TestUser;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  owner = await t.user('nto');
-  editor = await t.user('nte');
-  viewer = await t.user('ntv');
-});
-afterAll(async () => t.close());
+const { t, users: [owner, editor, viewer] } = appForFile({ users: ['nto', 'nte', 'ntv'] });
 
 async function share(o: TestUser, eventId: number, users: { user: TestUser; role: string }[]) {
   const res = await t.req({ method: 'POST', url: `/api/events/${eventId}/share`, token: o.access, payload: { users: users.map((u) => ({ user_id: u.user.id, role: u.role })) } });

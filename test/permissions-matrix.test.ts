@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import type { TestUser } from './helpers/app.js';
+import { appForFile } from './helpers/file-app.js';
 
 /*
  * Every event-scoped endpoint × caller role → expected status, in one table. A route under
@@ -58,20 +59,8 @@ const table: Row[] = [
   { method: 'GET', route: '/api/events/:id/diff/:versionId1/:versionId2', url: (c) => `/api/events/${c.id}/diff/1/1`, expect: readable },
 ];
 
-let t: TestApp;
-let owner: TestUser;
-let editor: TestUser;
-let viewer: TestUser;
-let stranger: TestUser;
-let target: TestUser;
-let extra: TestUser;
+const { t, users: [owner, editor, viewer, stranger, target, extra] } = appForFile({ users: ['own', 'edi', 'vie', 'str', 'tgt', 'ext'] });
 let day = 0;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  [owner, editor, viewer, stranger, target, extra] = await Promise.all(['own', 'edi', 'vie', 'str', 'tgt', 'ext'].map((p) => t.user(p)));
-});
-afterAll(async () => t.close());
 
 /** A fresh daily series shared with the editor, the viewer and the target, on its own days. */
 async function freshEvent(): Promise<Ctx> {

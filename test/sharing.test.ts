@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, fieldsOf, freshSlot } from './helpers/events.js';
 
-let t: TestApp;
-let owner: TestUser;
-let bob: TestUser;
-let carol: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  [owner, bob, carol] = await Promise.all([t.user('own'), t.user('bob'), t.user('carol')]);
-});
-afterAll(async () => t.close());
+const { t, users: [owner, bob, carol] } = appForFile({ users: ['own', 'bob', 'carol'] });
 
 const share = (token: string, id: number, payload: unknown) => t.req({ method: 'POST', url: `/api/events/${id}/share`, token, payload: payload as never });
 

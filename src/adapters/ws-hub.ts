@@ -16,9 +16,6 @@ import { alreadyReplayed, replayStored, type ReplayState } from './ws-replay.js'
  * The `since` replay protocol lives in ws-replay.ts, the per-user access filter in ws-access.ts.
  */
 
-/** The notification as the hub pushes it (the one notification type; the name is kept for callers). */
-export type HubNotification = Notification;
-
 export const CLOSE_AUTH = 4001;
 export const CLOSE_SLOW = 4008;
 export const CLOSE_TOO_MANY = 4029;

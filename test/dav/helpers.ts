@@ -38,33 +38,4 @@ export function vevent(uid: string, fields: { summary?: string; start?: string; 
   ].join('\r\n');
 }
 
-/** A WebSocket of a user's notifications; `next()` waits (bounded) for the next message. */
-export async function notificationsSocket(baseUrl: string, accessToken: string) {
-  const { default: WebSocket } = await import('ws');
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/notifications/ws?token=${accessToken}`);
-  const queue: any[] = [];
-  const waiters: ((m: any) => void)[] = [];
-  ws.on('message', (d) => {
-    const m = JSON.parse(String(d));
-    const w = waiters.shift();
-    if (w) w(m);
-    else queue.push(m);
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return {
-    next(): Promise<any> {
-      if (queue.length) return Promise.resolve(queue.shift());
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no notification arrived')), 10_000);
-        waiters.push((m) => {
-          clearTimeout(timer);
-          resolve(m);
-        });
-      });
-    },
-    close: () => ws.close(),
-  };
-}
+export { notificationsSocket } from '../helpers/ws-client.js';

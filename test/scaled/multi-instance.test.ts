@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { call, startCluster, waitFor, type Cluster } from '../helpers/cluster.js';
+import { notificationsSocket } from '../helpers/ws-client.js';
 
 /*
  * Two app processes on one PostgreSQL database and one Redis: the scaled deployment. Each test
@@ -26,18 +26,6 @@ function slot() {
   return { start_time: new Date(s).toISOString(), end_time: new Date(s + 3600_000).toISOString() };
 }
 
-/** Opens a notification socket and collects its messages. */
-async function socket(base: string, token: string) {
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/notifications/ws?token=${token}`);
-  const messages: any[] = [];
-  ws.on('message', (d) => messages.push(JSON.parse(String(d))));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return { ws, messages };
-}
-
 describe('several stateless instances', () => {
   it('reads a write made on A fresh from B, cache warm or not', async () => {
     const u = await user(cl.a.url);
@@ -54,14 +42,14 @@ describe('several stateless instances', () => {
     const owner = await user(cl.a.url);
     const bob = await user(cl.b.url);
     const e = await call(cl.a.url, 'POST', '/api/events', owner.token, { title: 'Fan-out', ...slot() });
-    const s = await socket(cl.b.url, bob.token);
+    const s = await notificationsSocket(cl.b.url, bob.token);
     try {
       await call(cl.a.url, 'POST', `/api/events/${e.body.id}/share`, owner.token, { user_id: bob.id, role: 'VIEWER' });
       await call(cl.a.url, 'PATCH', `/api/events/${e.body.id}`, owner.token, { title: 'Fan-out v2' });
-      await waitFor(async () => s.messages.length >= 2, `two notifications on B (got ${JSON.stringify(s.messages)})`, 10_000).catch((err) => {
-        throw new Error(`${err.message}; received ${JSON.stringify(s.messages)}`);
+      await waitFor(async () => s.received.length >= 2, `two notifications on B (got ${JSON.stringify(s.received)})`, 10_000).catch((err) => {
+        throw new Error(`${err.message}; received ${JSON.stringify(s.received)}`);
       });
-      expect(s.messages.map((m) => [m.type, m.data.event_id])).toEqual([
+      expect(s.received.map((m) => [m.type, m.data.event_id])).toEqual([
         ['notification', e.body.id],
         ['notification', e.body.id],
       ]);
@@ -120,10 +108,10 @@ describe('several stateless instances', () => {
     expect((await call(cl.a.url, 'GET', `/api/events/${e.body.id}`, owner.token)).body.title).toBe('After outage');
     // And fan-out across instances works again.
     const bob = await user(cl.a.url);
-    const s = await socket(cl.a.url, bob.token);
+    const s = await notificationsSocket(cl.a.url, bob.token);
     try {
       await call(cl.b.url, 'POST', `/api/events/${e.body.id}/share`, owner.token, { user_id: bob.id, role: 'VIEWER' });
-      await waitFor(async () => s.messages.length >= 1, 'a notification after recovery', 10_000);
+      await waitFor(async () => s.received.length >= 1, 'a notification after recovery', 10_000);
     } finally {
       s.ws.close();
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { notificationsSocket } from '../helpers/ws-client.js';
 import { call, freePort, Instance, TestRedis } from '../helpers/cluster.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -73,12 +73,8 @@ describe('revocations written by an instance that lost Redis', () => {
 
   it('a revoked session is refused, and its socket closed, on the other instance within 5 s', { timeout: 60_000 }, async () => {
     const u = await user(a.url);
-    const ws = new WebSocket(`${b.url.replace('http', 'ws')}/api/notifications/ws?token=${u.token}`);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    const s = await notificationsSocket(b.url, u.token);
+    const closed = s.closed.then((c) => c.code);
     await relay.stop();
     try {
       expect((await call(a.url, 'POST', '/api/auth/logout', u.token)).status).toBe(204);
