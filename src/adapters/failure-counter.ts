@@ -1,13 +1,5 @@
 import { isReady } from './redis.js';
-import type { RateLimitBackend } from './rate-limit-store.js';
-
-const HIT = `
-local current = redis.call('INCR', KEYS[1])
-if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {current, ttl}
-`;
+import { FIXED_WINDOW_HIT, type RateLimitBackend } from './rate-limit-store.js';
 
 /** Counts failures per key in a fixed window; `peek` reads without counting (checked before any work). */
 export interface FailureCounter {
@@ -38,7 +30,7 @@ export function createFailureCounter(backend: RateLimitBackend, prefix: string, 
       const redis = backend.redis;
       if (redis && isReady(redis)) {
         try {
-          const [current, ttl] = (await redis.eval(HIT, 1, `tandem:${k(key)}`, windowMs)) as [number, number];
+          const [current, ttl] = (await redis.eval(FIXED_WINDOW_HIT, 1, `tandem:${k(key)}`, windowMs)) as [number, number];
           return { current: Number(current), ttl: Number(ttl) > 0 ? Number(ttl) : windowMs };
         } catch {
           /* fall through to memory */

@@ -47,7 +47,8 @@ export class MemoryCounters {
   }
 }
 
-const LUA = `
+/** One hit on a fixed-window counter in Redis: the count and the window's remaining ms, atomically. */
+export const FIXED_WINDOW_HIT = `
 local current = redis.call('INCR', KEYS[1])
 if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
@@ -67,7 +68,7 @@ export interface RateLimitBackend {
  */
 export function rateLimitStore(backend: RateLimitBackend) {
   if (backend.redis && !(backend.redis as Redis & { tandemRateLimit?: unknown }).tandemRateLimit) {
-    backend.redis.defineCommand('tandemRateLimit', { numberOfKeys: 1, lua: LUA });
+    backend.redis.defineCommand('tandemRateLimit', { numberOfKeys: 1, lua: FIXED_WINDOW_HIT });
   }
   class Store {
     private readonly prefix: string;

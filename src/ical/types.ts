@@ -1,24 +1,17 @@
-import type { OccurrenceException } from '../domain/recurrence-expand.js';
+import type { EventDraft } from '../domain/event-draft.js';
 
 /**
- * An event as iCalendar export needs it (the Tandem side of the mapping). Times are epoch ms;
- * `timezone` is an IANA name; with `allDay` start/end are local midnights in that zone.
+ * The event model's own fields, on both sides of the mapping: times are epoch ms, `timezone` an
+ * IANA name; with `allDay` start/end are local midnights in that zone.
  */
-export interface IcalEvent {
-  uid: string;
-  title: string;
-  description: string;
-  location: string;
-  start: number;
-  end: number;
-  timezone: string;
-  allDay: boolean;
+type EventFields = Pick<EventDraft, 'uid' | 'title' | 'description' | 'location' | 'start' | 'end' | 'timezone' | 'allDay' | 'exceptions'>;
+
+/** An event as iCalendar export needs it (the Tandem side of the mapping). */
+export interface IcalEvent extends EventFields {
   /** Canonical RRULE text (UNTIL in UTC), or null. */
   rrule: string | null;
   /** Extra occurrence starts (RDATE), epoch ms; empty or absent when none. */
   rdates?: number[];
-  /** Cancelled ones become EXDATE, changed ones a VEVENT with RECURRENCE-ID. */
-  exceptions: OccurrenceException[];
   created: number;
   lastModified: number;
   sequence: number;
@@ -27,21 +20,12 @@ export interface IcalEvent {
 }
 
 /** One event read from a file: a master VEVENT with its RECURRENCE-ID overrides folded in. */
-export interface ParsedEvent {
+export interface ParsedEvent extends EventFields {
   /** Position (0-based) of the event's first VEVENT among the file's VEVENTs. */
   index: number;
-  uid: string;
-  title: string;
-  description: string;
-  location: string;
-  start: number;
-  end: number;
-  timezone: string;
-  allDay: boolean;
+  /** The RRULE text as read, or null. EXDATEs and STATUS:CANCELLED overrides are cancelled `exceptions`, other overrides changed ones (sorted by original_start). */
   rrule: string | null;
   rdates: number[];
-  /** EXDATEs and STATUS:CANCELLED overrides → cancelled; other overrides → changed. Sorted by original_start. */
-  exceptions: OccurrenceException[];
   /** SEQUENCE of the master, null when absent. */
   sequence: number | null;
   kept: string;

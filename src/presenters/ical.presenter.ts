@@ -1,28 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { EventRow } from '../db/types.js';
-import type { OccurrenceException } from '../domain/recurrence-expand.js';
+import type { EventDraft } from '../domain/event-draft.js';
 import { parseRecurrence, ruleLine } from '../domain/recurrence-set.js';
 import type { IcalEvent } from '../ical/index.js';
 
-/** An event row as the iCalendar writer takes it (SEQUENCE counts the versions after the first). */
-export function icalEventOf(row: EventRow): IcalEvent {
+/**
+ * An event (its draft, as the events repository maps the row, and the row's bookkeeping) as the
+ * iCalendar writer takes it; SEQUENCE counts the versions after the first.
+ */
+export function icalEventOf(draft: EventDraft, row: Pick<EventRow, 'created_at' | 'updated_at' | 'version'>): IcalEvent {
+  const { uid, title, description, location, start, end, timezone, allDay, exceptions, rrule } = draft;
   return {
-    uid: row.uid,
-    title: row.title,
-    description: row.description,
-    location: row.location,
-    start: row.start_time,
-    end: row.end_time,
-    timezone: row.timezone,
-    allDay: row.all_day === 1,
+    uid, title, description, location, start, end, timezone, allDay, exceptions,
     // The stored recurrence is the RRULE line plus an optional RDATE line (recurrence-set.ts).
-    rrule: row.rrule === null ? null : ruleLine(row.rrule),
-    rdates: row.rrule === null ? [] : parseRecurrence(row.rrule).rdates,
-    exceptions: JSON.parse(row.exceptions) as OccurrenceException[],
+    rrule: rrule === null ? null : ruleLine(rrule),
+    rdates: rrule === null ? [] : parseRecurrence(rrule).rdates,
     created: row.created_at,
     lastModified: row.updated_at,
     sequence: row.version - 1,
-    kept: row.ical_extra,
+    kept: draft.kept ?? '',
   };
 }
 

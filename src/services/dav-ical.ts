@@ -16,7 +16,9 @@ import { draftFromRow } from '../repositories/events.repository.js';
 export const MAX_EXPANDED = 5000;
 
 /** The mapping's input for an event row (shared with the REST export). */
-export const rowToIcal = icalEventOf;
+export function rowToIcal(row: EventRow): IcalEvent {
+  return icalEventOf(draftFromRow(row), row);
+}
 
 /** The calendar object of an event (one VCALENDAR; stable bytes for equal state). */
 export function objectText(row: EventRow): string {

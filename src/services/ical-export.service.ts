@@ -3,7 +3,8 @@ import { validationError } from '../domain/errors.js';
 import { eventToCalendar, eventToCalendarAsync } from '../ical/index.js';
 import { eventEtag } from '../presenters/event.presenter.js';
 import { presentPermissions } from '../presenters/permission.presenter.js';
-import { calendarEtag, icalEventOf } from '../presenters/ical.presenter.js';
+import { calendarEtag } from '../presenters/ical.presenter.js';
+import { rowToIcal } from './dav-ical.js';
 import { eventsRepository } from '../repositories/events.repository.js';
 import { requireRoleCached } from './access.js';
 import { parseWindow } from '../domain/event-window.js';
@@ -23,7 +24,7 @@ export function createIcalExportService(deps: { handle: DbHandle; rc: ReadCache 
       throw validationError([{ field: 'start_time', message: `the calendar holds ${rows.length} events; at most ${MAX_EXPORT_EVENTS} per export: narrow the window` }]);
     }
     rows.sort((a, b) => a.id - b.id);
-    const text = await eventToCalendarAsync(rows.map(icalEventOf), name === undefined ? {} : { name });
+    const text = await eventToCalendarAsync(rows.map(rowToIcal), name === undefined ? {} : { name });
     return { text, etag: calendarEtag(text) };
   }
 
@@ -31,7 +32,7 @@ export function createIcalExportService(deps: { handle: DbHandle; rc: ReadCache 
     /** One event as a VCALENDAR (any role), with the event's own ETag. 404 without a role. */
     async event(actorId: number, id: number) {
       const { event, role, permissions } = await requireRoleCached(rc, db, id, actorId, 'VIEWER');
-      return { text: eventToCalendar(icalEventOf(event)), etag: eventEtag(event.version, role, presentPermissions(permissions)) };
+      return { text: eventToCalendar(rowToIcal(event)), etag: eventEtag(event.version, role, presentPermissions(permissions)) };
     },
 
     /** The caller's calendar; start/end (RFC 3339) keep only events touching that window. */
