@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { AppPasswordRow, Database } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { AppPasswordRow, Db } from '../db/types.js';
 
 export const appPasswordsRepository = {
   async insert(db: Db, row: { user_id: number; name: string; secret_hash: string; created_at: number }): Promise<AppPasswordRow> {

@@ -1,8 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/types.js';
-import type { PermissionWithUser } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db, PermissionWithUser } from '../db/types.js';
 
 const CHUNK = 500;
 

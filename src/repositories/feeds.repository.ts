@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, FeedRow } from '../db/types.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db, FeedRow } from '../db/types.js';
 
 export const feedsRepository = {
   async insert(db: Db, row: FeedRow): Promise<void> {

@@ -1,12 +1,12 @@
 import ICAL from 'ical.js';
 import { PRODID } from '../../ical/index.js';
 import { expandOccurrences } from '../../domain/recurrence-expand.js';
+import { MAX_SPAN_DAYS, MAX_SPAN_MS } from '../../domain/limits.js';
 import { seriesOf } from '../../services/dav.service.js';
 import type { DavCtx } from './context.js';
 import { DavError } from './errors.js';
 
 /** Longest free-busy window. */
-const MAX_FREEBUSY_MS = 366 * 86_400_000;
 const MAX_PERIODS = 20_000;
 
 const utc = (ms: number) => ICAL.Time.fromJSDate(new Date(ms), true);
@@ -16,7 +16,7 @@ const utc = (ms: number) => ICAL.Time.fromJSDate(new Date(ms), true);
  * the range, overlapping ones merged. All-day events are free time (as for conflicts).
  */
 export async function freeBusy(ctx: DavCtx, r: { start: number; end: number }) {
-  if (r.end - r.start > MAX_FREEBUSY_MS) throw new DavError(403, 'The free-busy window may span at most 366 days', { ns: 'urn:ietf:params:xml:ns:caldav', name: 'max-date-time' });
+  if (r.end - r.start > MAX_SPAN_MS) throw new DavError(403, `The free-busy window may span at most ${MAX_SPAN_DAYS} days`, { ns: 'urn:ietf:params:xml:ns:caldav', name: 'max-date-time' });
   const objs = await ctx.c.dav.candidates(ctx.user.userId, r.start, r.end);
   const periods: [number, number][] = [];
   for (const o of objs) {
