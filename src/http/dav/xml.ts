@@ -38,7 +38,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   processEntities: true,
-  htmlEntities: false,
+  htmlEntities: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
   maxNestedTags: MAX_XML_DEPTH,
@@ -53,6 +53,8 @@ function resolve(node: Node, scope: Map<string, string>, depth: number): XmlEl |
   for (const [a, v] of Object.entries(rawAttrs)) {
     const name = a.slice(2);
     if (name === 'xmlns' || name.startsWith('xmlns:')) {
+      // Namespaces in XML 1.0 §3: a prefix cannot be bound to the empty name (only the default namespace can be undeclared).
+      if (name !== 'xmlns' && String(v) === '') throw new XmlError(`the prefix "${name.slice(6)}" is bound to an empty namespace`);
       if (local === scope) local = new Map(scope);
       local.set(name === 'xmlns' ? '' : name.slice(6), String(v));
     }
