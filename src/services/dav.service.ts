@@ -9,7 +9,7 @@ import { eventsRepository } from '../repositories/events.repository.js';
 import { davRepository } from '../repositories/dav.repository.js';
 import { syncRepository } from '../repositories/sync.repository.js';
 import { auditRepository } from '../repositories/audit.repository.js';
-import { decodeCursor, encodeCursor, syncWatermark, SYNC_PAGE_SIZE } from './sync.service.js';
+import { decodeCursor, encodeCursor, syncWatermark, SYNC_PAGE_SIZE, type SyncCursor } from './sync.service.js';
 
 /** An event as a calendar object of one user's collection: its row, the user's role, resource name and ETag. */
 export interface DavObject {
@@ -19,8 +19,13 @@ export interface DavObject {
   etag: string;
 }
 
-/** Sync-collection answers at most this many pages of changes at once; the rest follows a 507 truncation. */
-const MAX_SYNC_PAGES = 20;
+/**
+ * Sync-collection answers at most this many results at once (a client's DAV:limit can only lower
+ * it); the rest follows a 507 truncation entry. A DAV:limit above it is not an error: RFC 6578 §3.7
+ * only requires number-of-matches-within-limits when the server cannot truncate at or below the
+ * client's limit, and truncating at this cap does stay below it.
+ */
+export const MAX_SYNC_RESULTS = 20 * SYNC_PAGE_SIZE;
 const TOKEN_PREFIX = 'http://tandem.invalid/ns/sync/';
 
 /** The UID of an event row. */
@@ -141,33 +146,51 @@ export function createDavService(deps: { handle: DbHandle }) {
 
     /**
      * RFC 6578 sync: without a token every object; with one, what changed since and the names of
-     * objects deleted or no longer shared. Throws DAV_SYNC_TOKEN (as GONE) for an unknown or stale token.
+     * objects deleted or no longer shared. At most `limit` results (the client's DAV:limit, and never
+     * more than MAX_SYNC_RESULTS); when more remain, `truncated` and a token to continue from — a first
+     * load resumes after the last event sent, a change set after the last change sent, so nothing is
+     * lost or sent twice. Throws GONE for an unknown or stale token.
      */
-    async sync(userId: number, token: string | null): Promise<DavSyncResult> {
+    async sync(userId: number, token: string | null, limit = MAX_SYNC_RESULTS): Promise<DavSyncResult> {
       const now = Date.now();
-      if (!token) {
-        const id = await syncWatermark(handle, 0, now);
-        return { changed: await this.objects(userId), removed: [], token: TOKEN_PREFIX + encodeCursor({ id, ts: now }), truncated: false };
+      const cap = Math.max(1, Math.min(limit, MAX_SYNC_RESULTS));
+      let cur: SyncCursor | null = null;
+      if (token) {
+        if (!token.startsWith(TOKEN_PREFIX)) throw new AppError('GONE', 'Unknown sync token');
+        cur = decodeCursor(token.slice(TOKEN_PREFIX.length), now);
+        if (cur.id > (await syncRepository.maxChangeId(db))) throw new AppError('GONE', 'Unknown sync token');
       }
-      if (!token.startsWith(TOKEN_PREFIX)) throw new AppError('GONE', 'Unknown sync token');
-      const cur = decodeCursor(token.slice(TOKEN_PREFIX.length), now);
-      if (cur.after !== undefined || cur.id > (await syncRepository.maxChangeId(db))) throw new AppError('GONE', 'Unknown sync token');
+      const tokenOf = (c: SyncCursor) => TOKEN_PREFIX + encodeCursor(c);
+      if (!cur || cur.after !== undefined) {
+        // A first load, page by page in event id order; the changes since its watermark follow it.
+        const id = cur ? cur.id : await syncWatermark(handle, 0, now);
+        const rows = await syncRepository.liveEvents(db, userId, cur?.after ?? 0, cap + 1);
+        const more = rows.length > cap;
+        const page = rows.slice(0, cap);
+        const changed = await toObjects(page);
+        if (!more) return { changed, removed: [], token: tokenOf({ id, ts: now }), truncated: false };
+        return { changed, removed: [], token: tokenOf({ id, ts: now, after: page[page.length - 1].id }), truncated: true };
+      }
       const safe = cur.resume ?? (await syncWatermark(handle, cur.id, now));
       const changed: DavObject[] = [];
       const removed: string[] = [];
       let from = cur.id;
-      for (let page = 0; page < MAX_SYNC_PAGES; page++) {
-        const groups = await syncRepository.changedEvents(db, userId, from, SYNC_PAGE_SIZE);
+      while (changed.length + removed.length < cap) {
+        const want = Math.min(SYNC_PAGE_SIZE, cap - changed.length - removed.length);
+        const groups = await syncRepository.changedEvents(db, userId, from, want);
         const rows = await syncRepository.eventsWithRole(db, userId, groups.map((g) => g.event_id));
         const live = rows.filter((r) => r.role !== null && r.deleted_at === null);
         changed.push(...(await toObjects(live)));
         const gone = rows.filter((r) => r.role === null || r.deleted_at !== null);
         const names = await davRepository.names(db, gone.map((r) => r.id));
         removed.push(...gone.map((r) => nameOf(r, names)));
-        if (groups.length < SYNC_PAGE_SIZE) return { changed, removed, token: TOKEN_PREFIX + encodeCursor({ id: safe, ts: now }), truncated: false };
+        if (groups.length < want) return { changed, removed, token: tokenOf({ id: safe, ts: now }), truncated: false };
         from = groups[groups.length - 1].last_id;
       }
-      return { changed, removed, token: TOKEN_PREFIX + encodeCursor({ id: from, ts: now, resume: safe }), truncated: true };
+      // Exactly `cap` sent: one more look tells whether anything is left.
+      const rest = await syncRepository.changedEvents(db, userId, from, 1);
+      if (!rest.length) return { changed, removed, token: tokenOf({ id: safe, ts: now }), truncated: false };
+      return { changed, removed, token: tokenOf({ id: from, ts: now, resume: safe }), truncated: true };
     },
   };
 }
