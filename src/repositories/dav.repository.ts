@@ -105,6 +105,25 @@ export const davRepository = {
     return rows.map((r) => Number(r.id));
   },
 
+  /**
+   * The user's live events that could share a resource name with these: same UID, or the same
+   * client-chosen name. With their names, so the caller can tell which one keeps the plain name.
+   */
+  async namesakes(db: Db, userId: number, uids: string[], names: string[]): Promise<{ id: number; uid: string; name: string | null }[]> {
+    const base = () => db
+      .selectFrom('events as e')
+      .innerJoin('event_permissions as p', 'p.event_id', 'e.id')
+      .leftJoin('dav_names as n', 'n.event_id', 'e.id')
+      .where('p.user_id', '=', userId)
+      .where('e.deleted_at', 'is', null)
+      .select(['e.id as id', 'e.uid as uid', 'n.name as name']);
+    const byUid = await chunked(uids.map((_, i) => i), (part) => base().where('e.uid', 'in', part.map((i) => uids[i])).execute());
+    const byName = await chunked(names.map((_, i) => i), (part) => base().where('n.name', 'in', part.map((i) => names[i])).execute());
+    const seen = new Map<number, { id: number; uid: string; name: string | null }>();
+    for (const r of [...byUid, ...byName]) seen.set(Number(r.id), { id: Number(r.id), uid: r.uid, name: r.name ?? null });
+    return [...seen.values()];
+  },
+
   /** The permission lists of many events at once (for ETags), owner first. */
   async permissions(db: Db, eventIds: number[]): Promise<Map<number, PermissionWithUser[]>> {
     const rows = await chunked(eventIds, (part) =>

@@ -33,9 +33,20 @@ export function uidOf(row: EventRow): string {
   return row.uid;
 }
 
-/** The name of an event's resource: the one a client chose when it PUT it, else `<uid>.ics`. */
-export function nameOf(row: EventRow, names: Map<number, string>): string {
-  return names.get(row.id) ?? `${uidOf(row)}.ics`;
+/** The plain name of an event's resource: the one a client chose when it PUT it, else `<uid>.ics`. */
+export function nameOf(row: { id: number; uid: string }, names: Map<number, string>): string {
+  return names.get(row.id) ?? `${row.uid}.ics`;
+}
+
+/** The name of an event whose plain name another of the user's events holds: `<base>~<eventId>.ics`. */
+export function suffixedName(base: string, eventId: number): string {
+  return `${base.replace(/\.ics$/i, '')}~${eventId}.ics`;
+}
+
+/** The event id a suffixed name carries (`…~<id>.ics`), or null. */
+export function idOfSuffixed(name: string): number | null {
+  const m = /~(\d{1,15})\.ics$/.exec(name);
+  return m ? Number(m[1]) : null;
 }
 
 /** A canonical IANA zone name, or null. */
@@ -60,15 +71,38 @@ export function createDavService(deps: { handle: DbHandle }) {
   const { handle } = deps;
   const { db } = handle;
 
-  async function toObjects(rows: (EventRow & { role: string | null })[]): Promise<DavObject[]> {
+  /**
+   * The names of these events in the user's calendar. Two events may share a plain name there (two
+   * owners imported the same .ics and both shared it with the user): the oldest keeps it, each other
+   * one is `<base>~<eventId>.ics`, so every event has its own href.
+   */
+  async function namesFor(userId: number, rows: { id: number; uid: string }[]): Promise<Map<number, string>> {
+    const names = await davRepository.names(db, rows.map((r) => r.id));
+    const plain = new Map(rows.map((r) => [r.id, nameOf(r, names)]));
+    const others = await davRepository.namesakes(db, userId, [...new Set(rows.map((r) => r.uid))], [...new Set(names.values())]);
+    const holder = new Map<string, number>();
+    for (const o of others) {
+      const n = o.name ?? `${o.uid}.ics`;
+      holder.set(n, Math.min(holder.get(n) ?? Infinity, o.id));
+    }
+    const out = new Map<number, string>();
+    for (const r of rows) {
+      const base = plain.get(r.id)!;
+      const first = holder.get(base);
+      out.set(r.id, first !== undefined && first < r.id ? suffixedName(base, r.id) : base);
+    }
+    return out;
+  }
+
+  async function toObjects(userId: number, rows: (EventRow & { role: string | null })[]): Promise<DavObject[]> {
     const ids = rows.map((r) => r.id);
-    const [names, perms] = await Promise.all([davRepository.names(db, ids), davRepository.permissions(db, ids)]);
+    const [names, perms] = await Promise.all([namesFor(userId, rows), davRepository.permissions(db, ids)]);
     return rows.map((r) => {
       const { role, ...row } = r;
       return {
         row: row as EventRow,
         role: role as Role,
-        name: nameOf(row as EventRow, names),
+        name: names.get(r.id)!,
         etag: eventEtag(r.version, role as Role, presentPermissions(perms.get(r.id) ?? [])),
       };
     });
@@ -110,7 +144,7 @@ export function createDavService(deps: { handle: DbHandle }) {
       const out: DavObject[] = [];
       for (let after = 0; ; ) {
         const rows = await syncRepository.liveEvents(db, userId, after, SYNC_PAGE_SIZE);
-        out.push(...(await toObjects(rows)));
+        out.push(...(await toObjects(userId, rows)));
         if (rows.length < SYNC_PAGE_SIZE) return out;
         after = rows[rows.length - 1].id;
       }
@@ -119,29 +153,27 @@ export function createDavService(deps: { handle: DbHandle }) {
     /** These events as objects of the user's calendar (live ones the user holds a role on only). */
     async objectsByIds(userId: number, ids: number[]): Promise<DavObject[]> {
       const rows = await syncRepository.eventsWithRole(db, userId, ids);
-      return toObjects(rows.filter((r) => r.role !== null && r.deleted_at === null));
+      return toObjects(userId, rows.filter((r) => r.role !== null && r.deleted_at === null));
     },
 
     /** The object of the user's calendar with this resource name, or null. */
     async objectByName(userId: number, name: string): Promise<DavObject | null> {
-      let ids = await davRepository.idsByName(db, userId, name);
-      if (!ids.length && name.endsWith('.ics')) ids = await davRepository.idsByUid(db, userId, name.slice(0, -4));
-      const objs = await this.objectsByIds(userId, ids);
-      return objs.find((o) => o.name === name) ?? null;
+      return (await this.objectsByNames(userId, [name])).get(name) ?? null;
     },
 
     /** The objects of the user's calendar with these resource names (those that exist), by name. */
     async objectsByNames(userId: number, names: string[]): Promise<Map<string, DavObject>> {
       const wanted = new Set(names);
       const uids = names.filter((n) => n.endsWith('.ics')).map((n) => n.slice(0, -4));
-      const ids = await davRepository.idsByNamesOrUids(db, userId, names, uids);
+      const suffixed = names.map(idOfSuffixed).filter((id): id is number => id !== null);
+      const ids = [...new Set([...(await davRepository.idsByNamesOrUids(db, userId, names, uids)), ...suffixed])];
       const objs = await this.objectsByIds(userId, ids);
       return new Map(objs.filter((o) => wanted.has(o.name)).map((o) => [o.name, o]));
     },
 
     /** Live events of the user's calendar whose span can overlap [ws, we) (refine recurring ones by occurrence). */
     async candidates(userId: number, ws: number, we: number): Promise<DavObject[]> {
-      return toObjects(await eventsRepository.listForUser(db, { userId, windowStart: ws, windowEnd: we }));
+      return toObjects(userId, await eventsRepository.listForUser(db, { userId, windowStart: ws, windowEnd: we }));
     },
 
     /**
@@ -167,7 +199,7 @@ export function createDavService(deps: { handle: DbHandle }) {
         const rows = await syncRepository.liveEvents(db, userId, cur?.after ?? 0, cap + 1);
         const more = rows.length > cap;
         const page = rows.slice(0, cap);
-        const changed = await toObjects(page);
+        const changed = await toObjects(userId, page);
         if (!more) return { changed, removed: [], token: tokenOf({ id, ts: now }), truncated: false };
         return { changed, removed: [], token: tokenOf({ id, ts: now, after: page[page.length - 1].id }), truncated: true };
       }
@@ -180,10 +212,10 @@ export function createDavService(deps: { handle: DbHandle }) {
         const groups = await syncRepository.changedEvents(db, userId, from, want);
         const rows = await syncRepository.eventsWithRole(db, userId, groups.map((g) => g.event_id));
         const live = rows.filter((r) => r.role !== null && r.deleted_at === null);
-        changed.push(...(await toObjects(live)));
+        changed.push(...(await toObjects(userId, live)));
         const gone = rows.filter((r) => r.role === null || r.deleted_at !== null);
-        const names = await davRepository.names(db, gone.map((r) => r.id));
-        removed.push(...gone.map((r) => nameOf(r, names)));
+        const names = await namesFor(userId, gone);
+        removed.push(...gone.map((r) => names.get(r.id)!));
         if (groups.length < want) return { changed, removed, token: tokenOf({ id: safe, ts: now }), truncated: false };
         from = groups[groups.length - 1].last_id;
       }
