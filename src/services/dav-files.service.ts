@@ -40,7 +40,8 @@ const join = (segs: string[]) => segs.join('/');
 /** Checks a path's shape against the limits; returns it joined. */
 export function checkPath(segs: string[]): string {
   if (!segs.length) throw new DavStoreError(403, 'The calendar home itself cannot be changed');
-  if (segs.length > FILE_LIMITS.segments) throw new DavStoreError(507, `Folders nest at most ${FILE_LIMITS.segments} levels deep`);
+  // Path shape limits are bad input (414, the address is longer than served); storage quotas are 507.
+  if (segs.length > FILE_LIMITS.segments) throw new DavStoreError(414, `Folders nest at most ${FILE_LIMITS.segments} levels deep`);
   for (const s of segs) {
     if (!s || s === '.' || s === '..' || s.includes('/')) throw new DavStoreError(400, 'Invalid path segment');
     if (s.length > FILE_LIMITS.segmentChars) throw new DavStoreError(414, `A name may be at most ${FILE_LIMITS.segmentChars} characters`);
@@ -152,6 +153,7 @@ export function createDavFilesService(deps: { handle: DbHandle; now?: () => numb
       const dst = checkPath(to);
       if (src === dst) throw new DavStoreError(403, 'The source and the destination are the same');
       if (dst.startsWith(src + '/')) throw new DavStoreError(409, 'A collection cannot be copied or moved into itself');
+      if (src.startsWith(dst + '/')) throw new DavStoreError(409, 'The destination is a folder that holds the source');
       return db.transaction().execute(async (trx) => {
         const rows = await repo.subtree(trx, userId, src);
         if (!rows.length) throw new DavStoreError(404, 'No such resource');
@@ -160,7 +162,7 @@ export function createDavFilesService(deps: { handle: DbHandle; now?: () => numb
         await requireParent(trx, userId, to);
         const moving = opts.shallow && !opts.move ? rows.slice(0, 1) : rows;
         const deepest = Math.max(...moving.map((r) => r.path.split('/').length - from.length));
-        if (to.length + deepest > FILE_LIMITS.segments) throw new DavStoreError(507, `Folders nest at most ${FILE_LIMITS.segments} levels deep`);
+        if (to.length + deepest > FILE_LIMITS.segments) throw new DavStoreError(414, `Folders nest at most ${FILE_LIMITS.segments} levels deep`);
         if (moving.some((r) => dst.length + r.path.length - src.length > FILE_LIMITS.pathChars)) throw new DavStoreError(414, `A path may be at most ${FILE_LIMITS.pathChars} characters`);
         if (existing) await repo.removeSubtree(trx, userId, dst);
         const at = now();
