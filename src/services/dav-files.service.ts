@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DbHandle } from '../db/connection.js';
-import type { Db } from '../db/types.js';
+import type { Database, Db } from '../db/types.js';
+import type { Transaction } from 'kysely';
+import { lockDavFiles } from '../db/locks.js';
 import { davFilesRepository as repo, type DavFileMeta, type DavFileRow, type DavPropRow } from '../repositories/dav-files.repository.js';
 
 /** Bounds of the plain WebDAV store, per user (SPEC §11: every request's work is bounded). */
@@ -67,8 +69,16 @@ export interface PropOp {
  * write runs in one transaction and stays within FILE_LIMITS.
  */
 export function createDavFilesService(deps: { handle: DbHandle; now?: () => number }) {
-  const { db } = deps.handle;
+  const { db, dialect } = deps.handle;
   const now = deps.now ?? Date.now;
+
+  /** One write to the user's store: a transaction holding the user's store lock. */
+  function writing<T>(userId: number, f: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return db.transaction().execute(async (trx) => {
+      await lockDavFiles(trx, dialect, userId);
+      return f(trx);
+    });
+  }
 
   /** The parent of `segs` must exist and be a collection (else 409, RFC 4918 §9.7.1 / §9.3.1). */
   async function requireParent(trx: Db, userId: number, segs: string[]) {
@@ -106,7 +116,7 @@ export function createDavFilesService(deps: { handle: DbHandle; now?: () => numb
       const path = checkPath(segs);
       if (content.length > FILE_LIMITS.fileBytes) throw new DavStoreError(413, `A file may hold at most ${FILE_LIMITS.fileBytes} bytes`);
       const type = contentType ? contentType.trim().slice(0, 255) : null;
-      return db.transaction().execute(async (trx) => {
+      return writing(userId, async (trx) => {
         const existing = await repo.meta(trx, userId, path);
         if (existing?.is_collection) throw new DavStoreError(405, 'A collection exists at this address');
         if (existing && cond.ifNoneMatch) throw new DavStoreError(412, 'A resource exists at this address');
@@ -128,7 +138,7 @@ export function createDavFilesService(deps: { handle: DbHandle; now?: () => numb
     /** MKCOL (RFC 4918 §9.3): 405 when something exists there, 409 without a parent collection. */
     async mkcol(userId: number, segs: string[]): Promise<void> {
       const path = checkPath(segs);
-      await db.transaction().execute(async (trx) => {
+      await writing(userId, async (trx) => {
         if (await repo.meta(trx, userId, path)) throw new DavStoreError(405, 'Something already exists at this address');
         await requireParent(trx, userId, segs);
         await requireRoom(trx, userId, 1, 0);
@@ -140,7 +150,7 @@ export function createDavFilesService(deps: { handle: DbHandle; now?: () => numb
     /** DELETE of a file or a whole folder; false when nothing is there. */
     async remove(userId: number, segs: string[]): Promise<boolean> {
       const path = checkPath(segs);
-      return db.transaction().execute(async (trx) => (await repo.removeSubtree(trx, userId, path)) > 0);
+      return writing(userId, async (trx) => (await repo.removeSubtree(trx, userId, path)) > 0);
     },
 
     /**
@@ -154,7 +164,7 @@ export function createDavFilesService(deps: { handle: DbHandle; now?: () => numb
       if (src === dst) throw new DavStoreError(403, 'The source and the destination are the same');
       if (dst.startsWith(src + '/')) throw new DavStoreError(409, 'A collection cannot be copied or moved into itself');
       if (src.startsWith(dst + '/')) throw new DavStoreError(409, 'The destination is a folder that holds the source');
-      return db.transaction().execute(async (trx) => {
+      return writing(userId, async (trx) => {
         const rows = await repo.subtree(trx, userId, src);
         if (!rows.length) throw new DavStoreError(404, 'No such resource');
         const existing = await repo.meta(trx, userId, dst);
@@ -190,7 +200,7 @@ export function createDavFilesService(deps: { handle: DbHandle; now?: () => numb
      */
     async proppatch(userId: number, segs: string[], ops: PropOp[]): Promise<{ ok: boolean; statuses: Map<string, number> }> {
       const path = checkPath(segs);
-      return db.transaction().execute(async (trx) => {
+      return writing(userId, async (trx) => {
         const entry = await repo.meta(trx, userId, path);
         if (!entry) throw new DavStoreError(404, 'No such resource');
         const current = new Map(((await repo.props(trx, [entry.id])).get(entry.id) ?? []).map((p) => [`${p.ns}|${p.name}`, p]));

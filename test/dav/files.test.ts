@@ -64,6 +64,17 @@ describe('plain WebDAV folders', () => {
     expect((await dav(t, u, 'DELETE', `${home}copy/`)).statusCode).toBe(404);
   });
 
+  it('concurrent writes to one path: one MKCOL creates, the others get 405; concurrent PUTs never fail', async () => {
+    const mk = await Promise.all(Array.from({ length: 12 }, () => dav(t, u, 'MKCOL', `${home}race/`)));
+    expect(mk.map((r) => r.statusCode).sort()).toEqual([201, ...Array(11).fill(405)]);
+    const puts = await Promise.all(Array.from({ length: 12 }, (_, i) => dav(t, u, 'PUT', `${home}race/f.txt`, `v${i}`)));
+    const codes = puts.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 201)).toHaveLength(1);
+    expect(codes.filter((c) => c === 204)).toHaveLength(11);
+    const list = await dav(t, u, 'PROPFIND', `${home}race/`, undefined, { depth: '1' });
+    expect(hrefsOf(list.body)).toEqual([`${home}race/`, `${home}race/f.txt`]);
+  });
+
   it('PROPPATCH is all or nothing: a protected property → 403, the rest → 424, nothing stored', async () => {
     await dav(t, u, 'PUT', `${home}p.txt`, 'hello', { 'content-type': 'text/plain' });
     const failed = await dav(t, u, 'PROPPATCH', `${home}p.txt`, patch('<d:set><d:prop><x:color>red</x:color><d:getetag>"x"</d:getetag></d:prop></d:set>'));
