@@ -168,7 +168,14 @@ export function createDavService(deps: { handle: DbHandle }) {
       const suffixed = names.map(idOfSuffixed).filter((id): id is number => id !== null);
       const ids = [...new Set([...(await davRepository.idsByNamesOrUids(db, userId, names, uids)), ...suffixed])];
       const objs = await this.objectsByIds(userId, ids);
-      return new Map(objs.filter((o) => wanted.has(o.name)).map((o) => [o.name, o]));
+      const out = new Map(objs.filter((o) => wanted.has(o.name)).map((o) => [o.name, o]));
+      // A suffixed name stays valid after its namesake left (the event then lists under the plain name).
+      for (const n of names) {
+        const id = idOfSuffixed(n);
+        const o = id === null || out.has(n) ? undefined : objs.find((x) => x.row.id === id);
+        if (o && suffixedName(o.name, o.row.id) === n) out.set(n, o);
+      }
+      return out;
     },
 
     /** Live events of the user's calendar whose span can overlap [ws, we) (refine recurring ones by occurrence). */

@@ -72,4 +72,22 @@ describe('events with the same UID in one calendar', () => {
     expect((await dav(t, u, 'GET', plain)).body).toContain(`SUMMARY:${first}`);
     expect((await t.req({ method: 'GET', url: `/api/events/${ids[second]}`, token: u.access })).statusCode).toBe(404);
   });
+
+  it('when the event holding the plain name leaves, the other lists under it and its suffixed href keeps working', async () => {
+    const col = collectionOf(u);
+    const d = await davUser(t, 'sud');
+    const imp = await t.req({ method: 'POST', url: '/api/events/import', token: d.access, headers: { 'content-type': 'text/calendar' }, payload: vevent(uid, { summary: 'From D' }) });
+    expect(imp.statusCode, imp.body).toBe(200);
+    const idD = ((await t.req({ method: 'GET', url: '/api/events?limit=10', token: d.access })).json().items as { id: number; uid: string }[]).find((e) => e.uid === uid)!.id;
+    expect((await t.req({ method: 'POST', url: `/api/events/${idD}/share`, token: d.access, payload: { user_id: u.id, role: 'EDITOR' } })).statusCode).toBe(200);
+    const suffixed = `${col}${uid}~${idD}.ics`;
+    expect((await dav(t, u, 'GET', suffixed)).body).toContain('SUMMARY:From D');
+
+    expect((await dav(t, u, 'DELETE', `${col}${uid}.ics`)).statusCode).toBe(204);
+    const listing = await dav(t, u, 'PROPFIND', col, '<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>', { depth: '1' });
+    expect(hrefsOf(listing.body).filter((h) => h !== col)).toEqual([`${col}${uid}.ics`]);
+    expect((await dav(t, u, 'GET', `${col}${uid}.ics`)).body).toContain('SUMMARY:From D');
+    expect((await dav(t, u, 'GET', suffixed)).body).toContain('SUMMARY:From D');
+    expect((await dav(t, u, 'GET', `${col}other~${idD}.ics`)).statusCode).toBe(404);
+  });
 });
