@@ -75,20 +75,6 @@ export const davRepository = {
     return [...new Set([...named, ...byUid].map((r) => Number(r.id)))];
   },
 
-  /** Events of the user's calendar with this UID and no client-chosen name (named `<uid>.ics`). */
-  async idsByUid(db: Db, userId: number, uid: string): Promise<number[]> {
-    const rows = await db
-      .selectFrom('events as e')
-      .innerJoin('event_permissions as p', 'p.event_id', 'e.id')
-      .leftJoin('dav_names as n', 'n.event_id', 'e.id')
-      .where('p.user_id', '=', userId)
-      .where('e.uid', '=', uid)
-      .where('n.name', 'is', null)
-      .select('e.id')
-      .execute();
-    return rows.map((r) => Number(r.id));
-  },
-
   /**
    * Events of the user's calendar with this UID, whatever their resource name — and the user's own
    * deleted ones (UIDs are unique per owner, restorable events keep theirs).
