@@ -12,6 +12,8 @@ describe('WebDAV XML and paths', () => {
 
   it('decodes numeric character references, astral ones included, and keeps escaped ampersands', () => {
     expect(parseXml('<a xmlns="x:">&#65536;&#x41;&amp;#65;</a>').text).toBe('\u{10000}A&#65;');
+    expect(() => parseXml('<a xmlns="x:">&nbsp;</a>')).toThrow(XmlError);
+    expect(parseXml('<a xmlns="x:"><![CDATA[Tom &nbsp; Jerry]]></a>').text).toBe('Tom &nbsp; Jerry');
   });
 
   it('stores a dead property as sent and writes it back with its namespaces', () => {
