@@ -40,17 +40,19 @@ describe('litmus basic props http', () => {
 
   it('passes every test of the basic, props and http suites', async () => {
     let out: string;
+    let exit = 'exit 0';
     try {
       const res = await run('/usr/bin/litmus', ['-k', `${t.url}/dav/calendars/${u.username}/`, u.username, u.appPassword], {
         cwd: dir, timeout: 120_000, env: { ...process.env, TESTS: SUITES.join(' ') },
       });
       out = res.stdout + res.stderr;
     } catch (err) {
-      const e = err as { stdout?: string; stderr?: string; message: string };
-      out = (e.stdout ?? '') + (e.stderr ?? '') || e.message;
+      const e = err as { stdout?: string; stderr?: string; message: string; code?: unknown; signal?: unknown };
+      out = (e.stdout ?? '') + (e.stderr ?? '');
+      exit = `exit ${String(e.code)} signal ${String(e.signal)}: ${e.message.slice(0, 300)}`;
     }
     const { summaries, skipped, failures } = parse(out);
-    const why = `litmus failures:\n${failures.join('\n') || '(none listed)'}\n\nfull output:\n${out}`;
+    const why = `litmus failures:\n${failures.join('\n') || '(none listed)'}\n\nlitmus ${exit}; full output:\n${out}`;
     expect(skipped, why).toEqual([]);
     expect([...summaries.keys()].sort(), why).toEqual([...SUITES].sort());
     for (const s of SUITES) {
