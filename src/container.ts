@@ -28,6 +28,7 @@ import { createBasicAuth } from './services/basic-auth.service.js';
 import { createFailureCounter } from './adapters/failure-counter.js';
 import { createDavService } from './services/dav.service.js';
 import { createDavWriteService } from './services/dav-write.service.js';
+import { createDavFilesService } from './services/dav-files.service.js';
 import { createIcalExportService } from './services/ical-export.service.js';
 import { createIcalImportService } from './services/ical-import.service.js';
 import { createFeedsService } from './services/feeds.service.js';
@@ -82,6 +83,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   });
   const dav = createDavService({ handle, write });
   const davWrite = createDavWriteService({ handle, write, dav, events, sharing });
+  const davFiles = createDavFilesService({ handle });
   const icalExport = createIcalExportService({ handle, rc: readCache });
   const icalImport = createIcalImportService({ handle, write });
   const feeds = createFeedsService({ handle, exporter: icalExport });
@@ -112,6 +114,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
     basicAuth,
     dav,
     davWrite,
+    davFiles,
     icalExport,
     icalImport,
     feeds,

@@ -21,3 +21,9 @@ export async function lockEvent(trx: Transaction<Database>, dialect: Dialect, ev
   if (dialect !== 'postgres') return;
   await sql`select pg_advisory_xact_lock(${2}, ${eventId}::int)`.execute(trx);
 }
+
+/** Serialises writers of one user's plain WebDAV folders (quotas are counted, paths are unique). */
+export async function lockDavFiles(trx: Transaction<Database>, dialect: Dialect, userId: number): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(${3}, ${userId}::int)`.execute(trx);
+}

@@ -141,6 +141,30 @@ export interface DavNamesTable {
   name: string;
 }
 
+export interface DavFilesTable {
+  id: Generated<number>;
+  user_id: number;
+  /** Relative to the user's calendar home, segments joined with '/'. */
+  path: string;
+  /** The enclosing collection's path ('' at the top of the home). */
+  parent: string;
+  is_collection: number;
+  content: Buffer | null;
+  content_type: string | null;
+  size: number;
+  etag: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DavFilePropsTable {
+  file_id: number;
+  ns: string;
+  name: string;
+  /** JSON of the property element's content (see src/http/dav/dead-props.ts). */
+  value: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -154,6 +178,8 @@ export interface Database {
   app_passwords: AppPasswordsTable;
   dav_settings: DavSettingsTable;
   dav_names: DavNamesTable;
+  dav_files: DavFilesTable;
+  dav_file_props: DavFilePropsTable;
 }
 
 /** What repositories take: the database, or the transaction a unit of work opened. */

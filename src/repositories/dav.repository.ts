@@ -71,20 +71,6 @@ export const davRepository = {
     return [...new Set([...named, ...byUid].map((r) => Number(r.id)))];
   },
 
-  /** Events of the user's calendar with this UID and no client-chosen name (named `<uid>.ics`). */
-  async idsByUid(db: Db, userId: number, uid: string): Promise<number[]> {
-    const rows = await db
-      .selectFrom('events as e')
-      .innerJoin('event_permissions as p', 'p.event_id', 'e.id')
-      .leftJoin('dav_names as n', 'n.event_id', 'e.id')
-      .where('p.user_id', '=', userId)
-      .where('e.uid', '=', uid)
-      .where('n.name', 'is', null)
-      .select('e.id')
-      .execute();
-    return rows.map((r) => Number(r.id));
-  },
-
   /**
    * Events of the user's calendar with this UID, whatever their resource name — and the user's own
    * deleted ones (UIDs are unique per owner, restorable events keep theirs).
@@ -99,6 +85,25 @@ export const davRepository = {
       .select('e.id')
       .execute();
     return rows.map((r) => Number(r.id));
+  },
+
+  /**
+   * The user's live events that could share a resource name with these: same UID, or the same
+   * client-chosen name. With their names, so the caller can tell which one keeps the plain name.
+   */
+  async namesakes(db: Db, userId: number, uids: string[], names: string[]): Promise<{ id: number; uid: string; name: string | null }[]> {
+    const base = () => db
+      .selectFrom('events as e')
+      .innerJoin('event_permissions as p', 'p.event_id', 'e.id')
+      .leftJoin('dav_names as n', 'n.event_id', 'e.id')
+      .where('p.user_id', '=', userId)
+      .where('e.deleted_at', 'is', null)
+      .select(['e.id as id', 'e.uid as uid', 'n.name as name']);
+    const byUid = await chunked(uids.map((_, i) => i), (part) => base().where('e.uid', 'in', part.map((i) => uids[i])).execute());
+    const byName = await chunked(names.map((_, i) => i), (part) => base().where('n.name', 'in', part.map((i) => names[i])).execute());
+    const seen = new Map<number, { id: number; uid: string; name: string | null }>();
+    for (const r of [...byUid, ...byName]) seen.set(Number(r.id), { id: Number(r.id), uid: r.uid, name: r.name ?? null });
+    return [...seen.values()];
   },
 
   /** The permission lists of many events at once (for ETags), owner first. */

@@ -7,9 +7,11 @@ import { parseDavPath } from './paths.js';
 import { handlePropfind, handleProppatch } from './propfind.js';
 import { handleReport } from './report.js';
 import { handleDelete, handleGet, handlePut } from './objects.js';
+import { handleFile } from './files.js';
+import { DavStoreError } from '../../services/dav-files.service.js';
 
 const DAV_METHODS = ['PROPFIND', 'PROPPATCH', 'REPORT', 'MKCOL', 'MKCALENDAR', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'];
-const ALLOW = 'OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT';
+const ALLOW = 'OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCOL, COPY, MOVE';
 export const REALM = 'Basic realm="Tandem", charset="UTF-8"';
 
 function davHeaders(reply: FastifyReply) {
@@ -34,9 +36,11 @@ export async function davRoutes(app: FastifyInstance, { c }: { c: Container }) {
   await app.register(async (dav) => {
     dav.decorateRequest('davUser', null);
     dav.removeAllContentTypeParsers();
-    dav.addContentTypeParser('*', { parseAs: 'string', bodyLimit: c.config.bodyLimitBytes }, (_req, body, done) => done(null, body));
+    // Bytes, not text: plain WebDAV files keep their content as sent (XML and iCalendar are decoded as UTF-8 where read).
+    dav.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: c.config.bodyLimitBytes }, (_req, body, done) => done(null, body));
 
-    dav.setErrorHandler(async (err: Error, req: FastifyRequest, reply: FastifyReply) => {
+    dav.setErrorHandler(async (caught: Error, req: FastifyRequest, reply: FastifyReply) => {
+      const err = caught instanceof DavStoreError ? new DavError(caught.status, caught.message) : caught;
       if (err instanceof DavError) {
         return davHeaders(reply).status(err.status).header('content-type', 'application/xml; charset=utf-8').send(err.body());
       }
@@ -58,12 +62,13 @@ export async function davRoutes(app: FastifyInstance, { c }: { c: Container }) {
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
       davHeaders(reply);
       if (req.method === 'OPTIONS') return reply.status(200).header('content-length', '0').send();
-      if (req.method === 'MKCOL' || req.method === 'MKCALENDAR') throw new DavError(403, 'Tandem has one calendar per user; collections cannot be created');
       const target = parseDavPath(req.url);
       const user = req.davUser!;
       const ownsPath = !('user' in target) || target.user.toLowerCase() === user.username.toLowerCase();
       if (target.kind === 'unknown' || !ownsPath) throw new DavError(404, 'No such resource');
       const ctx: DavCtx = { c, req, reply, user, target };
+      if (req.method === 'MKCALENDAR' || (req.method === 'MKCOL' && target.kind !== 'file')) throw new DavError(403, 'Tandem has one calendar per user; calendars cannot be created (other folders below the home are plain WebDAV)');
+      if (target.kind === 'file') return handleFile(ctx);
       switch (req.method) {
         case 'PROPFIND': return handlePropfind(ctx);
         case 'PROPPATCH': return handleProppatch(ctx);

@@ -1,6 +1,7 @@
 /**
  * The CalDAV URL space: `/dav/` (root), `/dav/principals/<user>/`, `/dav/calendars/<user>/` (home)
- * and `/dav/calendars/<user>/events/` (the one calendar) holding `<name>` objects.
+ * and `/dav/calendars/<user>/events/` (the one calendar) holding `<name>` objects; any other path
+ * below the home is a plain WebDAV file or folder.
  */
 import { DavError } from './errors.js';
 
@@ -11,6 +12,8 @@ export type DavTarget =
   | { kind: 'home'; user: string }
   | { kind: 'collection'; user: string }
   | { kind: 'object'; user: string; name: string }
+  /** A plain WebDAV file or folder below the home, outside the calendar (segments decoded). */
+  | { kind: 'file'; user: string; segs: string[]; trailing: boolean }
   | { kind: 'unknown' };
 
 export const COLLECTION = 'events';
@@ -36,12 +39,13 @@ export const href = {
   principal: (u: string) => `/dav/principals/${encodeSegment(u)}/`,
   home: (u: string) => `/dav/calendars/${encodeSegment(u)}/`,
   collection: (u: string) => `/dav/calendars/${encodeSegment(u)}/${COLLECTION}/`,
+  file: (u: string, segs: string[], collection: boolean) => `/dav/calendars/${encodeSegment(u)}/${segs.map(encodeSegment).join('/')}${collection ? '/' : ''}`,
   object: (u: string, name: string) => `/dav/calendars/${encodeSegment(u)}/${COLLECTION}/${encodeSegment(name)}`,
 };
 
-/** The target of a request path (query string removed). Throws 400 for malformed encodings. */
+/** The target of a request path (query string and #fragment removed). Throws 400 for malformed encodings. */
 export function parseDavPath(rawPath: string): DavTarget {
-  const path = rawPath.split('?')[0];
+  const path = rawPath.split('?')[0].split('#')[0];
   if (!path.startsWith('/dav')) return { kind: 'unknown' };
   const rest = path.slice(4);
   if (rest === '' || rest === '/') return { kind: 'root' };
@@ -49,7 +53,7 @@ export function parseDavPath(rawPath: string): DavTarget {
   const raw = rest.slice(1).split('/');
   const trailing = raw[raw.length - 1] === '';
   const segs = (trailing ? raw.slice(0, -1) : raw).map(decode);
-    // A decoded object name may hold a '/' (UIDs can); no other segment may.
+  // A decoded object name may hold a '/' (UIDs can); no other segment may.
   if (segs.some((s, i) => s === '' || s === '.' || s === '..' || (i < segs.length - 1 && s.includes('/')))) return { kind: 'unknown' };
   if (segs[0] === 'principals') {
     if (segs.length === 1) return { kind: 'principals' };
@@ -62,6 +66,7 @@ export function parseDavPath(rawPath: string): DavTarget {
       if (segs[3].length > MAX_NAME) throw new DavError(400, 'Resource name too long');
       return { kind: 'object', user: segs[1], name: segs[3] };
     }
+    if (segs.length >= 3 && segs[2] !== COLLECTION) return { kind: 'file', user: segs[1], segs: segs.slice(2), trailing };
   }
   return { kind: 'unknown' };
 }

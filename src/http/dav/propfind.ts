@@ -8,6 +8,7 @@ import { href } from './paths.js';
 import { resolveProps, type DavResource } from './props.js';
 import { child, d, is, NS, el, type OutEl } from './xml.js';
 import { timezoneFromProperty } from './calendar-data.js';
+import { fileResponses } from './file-props.js';
 
 /** The resource a target names, with its children for Depth 1. */
 async function resourcesOf(ctx: DavCtx, depth: '0' | '1'): Promise<DavResource[]> {
@@ -60,6 +61,8 @@ export async function handlePropfind(ctx: DavCtx) {
     const { found, missing } = await resolveProps(pctx, r, names, include);
     responses.push(propResponse(r.href, found, [{ code: 404, props: missing }]));
   }
+  // The home also lists the user's plain WebDAV folders and files next to the calendar.
+  if (ctx.target.kind === 'home' && depth === '1') responses.push(...(await fileResponses(ctx, await ctx.c.davFiles.children(ctx.user.userId, []), names)));
   return sendMultistatus(ctx.reply, multistatus(responses));
 }
 

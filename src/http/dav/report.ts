@@ -132,12 +132,21 @@ async function multiget(ctx: DavCtx, report: XmlEl) {
   return respond(ctx, found, report, missing);
 }
 
+/** The client's DAV:limit (RFC 6578 §3.7, RFC 5323 nresults), or undefined; 400 unless a positive integer. */
+function nresults(report: XmlEl): number | undefined {
+  const limit = child(report, NS.DAV, 'limit');
+  if (!limit) return undefined;
+  const raw = child(limit, NS.DAV, 'nresults')?.text.trim() ?? '';
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw new DavError(400, 'DAV:limit needs a DAV:nresults that is a positive integer');
+  return Number(raw);
+}
+
 async function syncCollection(ctx: DavCtx, report: XmlEl) {
   if (ctx.target.kind !== 'collection') throw new DavError(403, 'sync-collection works on the calendar collection', { ns: NS.DAV, name: 'supported-report' });
   const token = child(report, NS.DAV, 'sync-token')?.text.trim() || null;
   let res;
   try {
-    res = await ctx.c.dav.sync(ctx.user.userId, token);
+    res = await ctx.c.dav.sync(ctx.user.userId, token, nresults(report));
   } catch (err) {
     if (err instanceof AppError && err.code === 'GONE') throw precondition.validSyncToken();
     throw err;
