@@ -83,7 +83,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   });
   const dav = createDavService({ handle, write });
   const davWrite = createDavWriteService({ handle, write, dav, events, sharing });
-  const davFiles = createDavFilesService({ handle });
+  const davFiles = createDavFilesService({ handle, write });
   const icalExport = createIcalExportService({ handle, rc: readCache });
   const icalImport = createIcalImportService({ handle, write });
   const feeds = createFeedsService({ handle, exporter: icalExport });

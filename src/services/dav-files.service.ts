@@ -3,6 +3,7 @@ import type { DbHandle } from '../db/connection.js';
 import type { Database, Db } from '../db/types.js';
 import type { Transaction } from 'kysely';
 import { lockDavFiles } from '../db/locks.js';
+import type { UnitOfWork } from './unit-of-work.js';
 import { davFilesRepository as repo, type DavFileMeta, type DavFileRow, type DavPropRow } from '../repositories/dav-files.repository.js';
 
 /** Bounds of the plain WebDAV store, per user (SPEC §11: every request's work is bounded). */
@@ -68,13 +69,14 @@ export interface PropOp {
  * WebDAV clients (and litmus) work next to the calendar: every entry belongs to one user, every
  * write runs in one transaction and stays within FILE_LIMITS.
  */
-export function createDavFilesService(deps: { handle: DbHandle; now?: () => number }) {
+export function createDavFilesService(deps: { handle: DbHandle; write: UnitOfWork; now?: () => number }) {
   const { db, dialect } = deps.handle;
+  const { write } = deps;
   const now = deps.now ?? Date.now;
 
-  /** One write to the user's store: a transaction holding the user's store lock. */
+  /** One write to the user's store: through the unit of work, holding the user's store lock. */
   function writing<T>(userId: number, f: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return db.transaction().execute(async (trx) => {
+    return write(userId, {}, async ({ trx }) => {
       await lockDavFiles(trx, dialect, userId);
       return f(trx);
     });
