@@ -69,6 +69,9 @@ function trustProxyOption(tp: Config['trustProxy']): false | string[] | ((addr: 
  */
 export async function buildApp(config: Readonly<Config>, c: Container, opts: { logStream?: NodeJS.WritableStream; webRoot?: string } = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    // Registration (the OpenAPI document, the web client's file list) is CPU work: on a loaded
+    // machine Fastify's default 10 s per plugin has run out mid-start.
+    pluginTimeout: 60_000,
     logger: {
       level: config.logLevel,
       ...(opts.logStream ? { stream: opts.logStream } : {}),

@@ -30,7 +30,8 @@ describe('the server process', () => {
     }
   });
 
-  it('shuts down gracefully on SIGTERM and keeps acknowledged writes across kill -9', async () => {
+  // Two real processes start one after the other: a generous bound for a loaded machine.
+  it('shuts down gracefully on SIGTERM and keeps acknowledged writes across kill -9', { timeout: 120_000 }, async () => {
     const env = { ...db.env, RATE_LIMIT_AUTH_PER_MINUTE: '1000' };
     const app = new Instance(await freePort(), env);
     await app.start();
