@@ -59,6 +59,7 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const sessions = createSessionChecker(handle, bus, !redis);
   const auth = createAuthService({
     handle, tokens, refreshTtlSeconds: config.refreshTokenTtlSeconds, sessionMaxAgeSeconds: config.sessionMaxAgeSeconds, sessions, now: opts.now,
+    redis: redis?.cmd ?? null,
   });
   const users = createUsersService(handle, readCache);
   const write = createUnitOfWork(handle, bus, readCache.invalidate);
