@@ -1,7 +1,9 @@
 /**
  * `npm run soak [-- --minutes 10 --workers 16]`: mixed, realistic load against a real server
  * process for a while (default 10 minutes), printing per minute the requests, 5xx (must stay 0),
- * p50/p99 latency and the server's RSS (should stay flat after warm-up). Not part of CI.
+ * p50/p99 latency, the server's RSS (should stay flat after warm-up) and, from its /metrics, the
+ * V8 heap in use and the read cache's entries and size (bounded: 50 000 entries, 64 MiB), so a
+ * growing RSS can be told apart from a cache filling up to its cap. Not part of CI.
  * SQLite by default; set DATABASE_URL (and REDIS_URL, JWT_SECRET) for the scaled mode.
  */
 import { readFileSync } from 'node:fs';
@@ -23,6 +25,13 @@ const rssMb = () => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
+
+/** A few gauges from the server's Prometheus metrics (METRICS_TOKEN is not set here). */
+async function serverGauges(): Promise<{ heapMb: number; cacheEntries: number; cacheMb: number }> {
+  const text = await fetch(url + '/metrics').then((r) => r.text()).catch(() => '');
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { heapMb: gauge('nodejs_heap_size_used_bytes') / 2 ** 20, cacheEntries: gauge('cache_entries'), cacheMb: gauge('cache_bytes') / 2 ** 20 };
+}
 
 interface User { id: number; token: string; events: number[]; recurring: number }
 const users: User[] = [];
@@ -80,12 +89,14 @@ let total = 0, totalFiveXX = 0;
 const t0 = Date.now();
 const pct = (xs: number[], p: number) => (xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : 0);
 console.log(`soak: ${MINUTES} min, ${WORKERS} workers, ${USERS} users, ${url}`);
-console.log('minute  requests   5xx   p50 ms   p99 ms   RSS MB');
+console.log('minute  requests   5xx   p50 ms   p99 ms   RSS MB  heap MB  cache entries  cache MB');
 const report = setInterval(() => {
   const m = Math.round((Date.now() - t0) / 60_000);
-  console.log(`${String(m).padStart(6)} ${String(minute.n).padStart(9)} ${String(minute.fiveXX).padStart(5)} ${pct(minute.lat, 0.5).toFixed(1).padStart(8)} ${pct(minute.lat, 0.99).toFixed(1).padStart(8)} ${rssMb().toFixed(0).padStart(8)}`);
-  total += minute.n; totalFiveXX += minute.fiveXX;
+  const done = minute;
   minute = { n: 0, fiveXX: 0, lat: [] };
+  total += done.n; totalFiveXX += done.fiveXX;
+  const rss = rssMb();
+  void serverGauges().then((g) => console.log(`${String(m).padStart(6)} ${String(done.n).padStart(9)} ${String(done.fiveXX).padStart(5)} ${pct(done.lat, 0.5).toFixed(1).padStart(8)} ${pct(done.lat, 0.99).toFixed(1).padStart(8)} ${rss.toFixed(0).padStart(8)} ${g.heapMb.toFixed(0).padStart(8)} ${String(g.cacheEntries).padStart(14)} ${g.cacheMb.toFixed(1).padStart(9)}`));
 }, 60_000);
 
 await Promise.all(Array.from({ length: WORKERS }, async (_, k) => {

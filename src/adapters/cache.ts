@@ -13,6 +13,9 @@ export type CacheTier = keyof typeof CACHE_TTL;
 export interface CacheStats {
   hits: number;
   misses: number;
+  /** Entries held now, and their approximate size in bytes (as the size cap counts it). */
+  entries: number;
+  bytes: number;
 }
 
 /**
@@ -38,7 +41,7 @@ export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 10
     maxSize: maxBytes,
     ttlAutopurge: false,
   });
-  const stats: CacheStats = { hits: 0, misses: 0 };
+  const stats = { hits: 0, misses: 0 };
   return {
     async get<T>(key: string) {
       const e = lru.get(key);
@@ -54,7 +57,7 @@ export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 10
       if (size > maxBytes / 16) return; // one huge value must not flush the whole cache
       lru.set(key, { v: value }, { ttl: Math.min(CACHE_TTL[tier], maxTtlMs ?? Infinity), size });
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, entries: lru.size, bytes: lru.calculatedSize }),
     healthy: () => true,
   };
 }
