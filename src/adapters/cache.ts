@@ -32,14 +32,16 @@ export interface Cache {
 
 /**
  * In-process LRU with a size cap (entries and approximate bytes, measured once when a value is
- * stored). Values are kept as objects, not re-parsed on every hit: callers must treat what they
+ * stored); `clock` (ms) replaces the real one for ages. Values are kept as objects, not re-parsed on every hit: callers must treat what they
  * get as immutable (presenters build new objects; nothing mutates a cached value).
  */
-export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 1024): Cache {
+export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 1024, clock?: () => number): Cache {
   const lru = new LRUCache<string, { v: unknown }>({
     max: maxEntries,
     maxSize: maxBytes,
     ttlAutopurge: false,
+    // A test's clock (moved by hand) is read on every check, not cached for a millisecond.
+    ...(clock ? { perf: { now: clock }, ttlResolution: 0 } : {}),
   });
   const stats = { hits: 0, misses: 0 };
   return {
