@@ -36,15 +36,19 @@ function entryOf(title: string, occ: SweepItem[]): Entry {
  * Conflict checks for an import, one VEVENT after the other as they are written (each sees the
  * events written before it), without re-reading and re-expanding the calendar for each: the
  * caller's events that can reach any VEVENT's check window are read and expanded once, over the
- * union of those windows; each written VEVENT replaces its event's entry. A check then costs the
- * occurrences inside its own window. Work is done in slices with turns of the event loop between.
+ * union of those windows (at the first check: a re-import of an unchanged file reads none of it);
+ * each written VEVENT replaces its event's entry. A check then costs the occurrences inside its
+ * own window. Work is done in slices with turns of the event loop between them.
  */
 export async function createImportConflicts(db: Db, userId: number, p: PreparedDrafts, slicer: Slicer) {
   const entries = new Map<number, Entry>();
   const spans = p.drafts.length ? mergeWindows(p.windows, JOIN_GAP_MS) : [];
   const own: SweepItem[][] = p.drafts.map(() => []);
   for (const it of p.items) own[it.key].push(it);
-  if (spans.length) {
+  /** Reads and expands the calendar on first use: a re-import of an unchanged file needs none of it. */
+  let loaded: Promise<void> | null = null;
+  const load = async () => {
+    if (!spans.length) return;
     const found = await expandCandidates(db, userId, spans, [], slicer);
     const byId = new Map<number, SweepItem[]>();
     for (const it of found.items) {
@@ -52,10 +56,9 @@ export async function createImportConflicts(db: Db, userId: number, p: PreparedD
       if (list) list.push(it);
       else byId.set(it.key, [it]);
     }
-    for (const [id, title] of found.titles) {
-      entries.set(id, entryOf(title, byId.get(id) ?? []));
-    }
-  }
+    for (const [id, title] of found.titles) entries.set(id, entryOf(title, byId.get(id) ?? []));
+  };
+  const ready = () => (loaded ??= load());
 
   return {
     /** Clashes of draft k with the calendar as it stands now, leaving out `excludeId` (the event it updates). */
@@ -63,6 +66,7 @@ export async function createImportConflicts(db: Db, userId: number, p: PreparedD
       const [ws, we] = p.windows[k];
       const items = [...own[k]];
       if (!items.length) return [];
+      await ready();
       for (const [id, e] of entries) {
         if (id === excludeId || e.first >= we || e.last <= ws) continue;
         for (let i = lowerBoundStart(e.occ, ws - e.longest); i < e.occ.length && e.occ[i].start < we; i++) items.push(e.occ[i]);
@@ -74,6 +78,7 @@ export async function createImportConflicts(db: Db, userId: number, p: PreparedD
 
     /** Draft k was written as event `id`: later checks see it instead of the event's former state. */
     async written(k: number, id: number): Promise<void> {
+      await ready();
       const d = p.drafts[k];
       entries.delete(id);
       if (d.allDay) return; // all-day events are free time
