@@ -37,9 +37,9 @@ export async function measure(name: string, opts: autocannon.Options & { expectN
 
 
 /** Starts a TypeScript entry with tsx and waits until it listens; returns its base URL. */
-export async function startProcess(entry: string, env: Record<string, string>, readyPath: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startProcess(entry: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -33,8 +33,8 @@ import { createIcalExportService } from './services/ical-export.service.js';
 import { createIcalImportService } from './services/ical-import.service.js';
 import { createFeedsService } from './services/feeds.service.js';
 
-/** Longest any cached value lives with several instances (see read-cache.ts). */
-export const SCALED_CACHE_MAX_AGE_MS = 4_000;
+/** Longest a cached permission map lives with several instances (see read-cache.ts). */
+export const SCALED_SECURITY_MAX_AGE_MS = 4_000;
 /** How often each instance re-checks the sessions of its open sockets against the database. */
 export const SOCKET_SESSION_CHECK_MS = 3_000;
 
@@ -42,6 +42,8 @@ export const SOCKET_SESSION_CHECK_MS = 3_000;
 export interface ContainerOptions {
   /** The clock of session ages, the refresh grace and login slowdowns (tests move it forward). */
   now?: () => number;
+  /** The clock of read-cache ages (tests move it forward to age entries without waiting). */
+  cacheClock?: () => number;
 }
 
 export async function createContainer(config: Readonly<Config>, log: (err: unknown) => void = () => undefined, opts: ContainerOptions = {}) {
@@ -51,16 +53,17 @@ export async function createContainer(config: Readonly<Config>, log: (err: unkno
   const redis = config.redisUrl ? { cmd: connectRedis(config.redisUrl, log), sub: connectRedis(config.redisUrl, log) } : null;
   if (redis) await Promise.all([waitReady(redis.cmd), waitReady(redis.sub)]);
   const bus: Bus = redis ? createRedisBus(redis.cmd, redis.sub, log) : createLocalBus(log);
-  const cache: Cache = createMemoryCache();
+  const cache: Cache = createMemoryCache(undefined, undefined, opts.cacheClock);
   const gens = redis ? createRedisGenerations(redis.cmd, log) : createMemoryGenerations();
   // Scaled mode: a revocation written while its instance lost Redis is enforced everywhere within 4 s.
-  const readCache = createReadCache(cache, gens, config.cacheEnabled, { maxAgeMs: redis ? SCALED_CACHE_MAX_AGE_MS : undefined });
+  const readCache = createReadCache(cache, gens, config.cacheEnabled, { securityMaxAgeMs: redis ? SCALED_SECURITY_MAX_AGE_MS : undefined });
   const rateLimit: RateLimitBackend = { memory: new MemoryCounters(), redis: redis?.cmd ?? null };
   const tokens = createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
   const sessions = createSessionChecker(handle, bus, !redis);
   const write = createUnitOfWork(handle, bus, readCache.invalidate);
   const auth = createAuthService({
     handle, write, tokens, refreshTtlSeconds: config.refreshTokenTtlSeconds, sessionMaxAgeSeconds: config.sessionMaxAgeSeconds, sessions, now: opts.now,
+    redis: redis?.cmd ?? null,
   });
   const users = createUsersService(handle, readCache);
   const events = createEventsService({ handle, write, rc: readCache });

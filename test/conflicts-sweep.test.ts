@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SweepStats } from '../src/domain/conflict-sweep.js';
 import { findConflicts } from '../src/services/conflicts.js';
 import type { EventDraft } from '../src/domain/event-draft.js';
+import { SLICE_WORK, sliceStats } from '../src/services/work-slices.js';
 import { appForFile } from './helpers/file-app.js';
 
 const { t, users: [u] } = appForFile({ users: ['sweep'] });
@@ -35,6 +36,40 @@ describe('conflict checks as one sweep', () => {
     expect(n).toBeGreaterThanOrEqual(2 * 100 * 30 - 100);
     expect(n).toBeLessThanOrEqual(2 * 100 * 31);
     expect(stats.comparisons).toBeLessThan(3 * n * Math.log2(n));
+  });
+
+  it('gives other requests turns of the event loop while it checks 100 daily drafts against 100 stored series', async () => {
+    const w = await t.user('sweep-work');
+    const other = await t.user('sweep-other');
+    const stored = await t.req({ method: 'POST', url: '/api/events/batch', token: w.access, payload: { events: Array.from({ length: 100 }, (_, k) => daily(k)) } });
+    expect(stored.statusCode, stored.body).toBe(201);
+    const base = await t.listen();
+    // A ticker measures the longest the loop went without a turn; the batch goes over a real socket.
+    let longest = 0, last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    const yields = sliceStats.yields;
+    sliceStats.largestSlice = 0;
+    try {
+      // Each new series 7 minutes after a stored one: back to back, so the default check passes.
+      const events = Array.from({ length: 100 }, (_, k) => daily(k, 7));
+      const res = await fetch(`${base}/api/events/batch`, {
+        method: 'POST', headers: { authorization: `Bearer ${w.access}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }),
+      });
+      expect(res.status).toBe(201);
+    } finally {
+      clearInterval(ticker);
+    }
+    // 200 series × 366 days: the work came in slices, none more than one series' year over the limit.
+    expect(sliceStats.yields - yields).toBeGreaterThanOrEqual(Math.floor((200 * 366) / SLICE_WORK));
+    expect(sliceStats.largestSlice).toBeLessThanOrEqual(SLICE_WORK + 400);
+    // A generous bound for a shared machine: before the work was sliced the loop stood still for seconds.
+    expect(longest).toBeLessThan(2000);
+    // Other users are served meanwhile (and now).
+    expect((await t.req({ method: 'GET', url: '/api/events', token: other.access })).statusCode).toBe(200);
   });
 
   it('still reports every clash of the batch with stored series, once per stored event', async () => {

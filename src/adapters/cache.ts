@@ -13,6 +13,9 @@ export type CacheTier = keyof typeof CACHE_TTL;
 export interface CacheStats {
   hits: number;
   misses: number;
+  /** Entries held now, and their approximate size in bytes (as the size cap counts it). */
+  entries: number;
+  bytes: number;
 }
 
 /**
@@ -29,16 +32,18 @@ export interface Cache {
 
 /**
  * In-process LRU with a size cap (entries and approximate bytes, measured once when a value is
- * stored). Values are kept as objects, not re-parsed on every hit: callers must treat what they
+ * stored); `clock` (ms) replaces the real one for ages. Values are kept as objects, not re-parsed on every hit: callers must treat what they
  * get as immutable (presenters build new objects; nothing mutates a cached value).
  */
-export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 1024): Cache {
+export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 1024, clock?: () => number): Cache {
   const lru = new LRUCache<string, { v: unknown }>({
     max: maxEntries,
     maxSize: maxBytes,
     ttlAutopurge: false,
+    // A test's clock (moved by hand) is read on every check, not cached for a millisecond.
+    ...(clock ? { perf: { now: clock }, ttlResolution: 0 } : {}),
   });
-  const stats: CacheStats = { hits: 0, misses: 0 };
+  const stats = { hits: 0, misses: 0 };
   return {
     async get<T>(key: string) {
       const e = lru.get(key);
@@ -54,7 +59,7 @@ export function createMemoryCache(maxEntries = 50_000, maxBytes = 64 * 1024 * 10
       if (size > maxBytes / 16) return; // one huge value must not flush the whole cache
       lru.set(key, { v: value }, { ttl: Math.min(CACHE_TTL[tier], maxTtlMs ?? Infinity), size });
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, entries: lru.size, bytes: lru.calculatedSize }),
     healthy: () => true,
   };
 }

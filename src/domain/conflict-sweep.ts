@@ -71,6 +71,9 @@ class EndHeap {
   }
 }
 
+/** Items the sweep handles between two of its pauses (see sweepSteps). */
+export const SWEEP_STEP = 250;
+
 /**
  * Finds clashes (half-open intervals sharing an instant) between fresh items and any other item
  * of a different key, in one pass over the items sorted by start. Each unordered pair of keys is
@@ -79,11 +82,24 @@ class EndHeap {
  * Returns the clashes in the order found and fills `stats`.
  */
 export function sweepConflicts(items: SweepItem[], maxPairs: number, stats: SweepStats = { occurrences: 0, comparisons: 0 }): SweepClash[] {
+  const steps = sweepSteps(items, maxPairs, stats);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * sweepConflicts as steps: pauses (yields the number of items handled since the last pause) after
+ * every SWEEP_STEP items, so an async caller can give the event loop a turn; same result.
+ */
+export function* sweepSteps(items: SweepItem[], maxPairs: number, stats: SweepStats = { occurrences: 0, comparisons: 0 }): Generator<number, SweepClash[]> {
   stats.occurrences += items.length;
   const sorted = [...items].sort((a, b) => {
     stats.comparisons++;
     return a.start - b.start || a.end - b.end;
   });
+  yield Math.min(items.length, SWEEP_STEP);
   const fresh = new EndHeap(stats);
   const existing = new EndHeap(stats);
   const seen = new Set<string>();
@@ -96,8 +112,13 @@ export function sweepConflicts(items: SweepItem[], maxPairs: number, stats: Swee
     seen.add(id);
     out.push({ fresh: f.key, other: other.key, otherFresh: other.fresh, start: other.start, end: other.end });
   };
+  let handled = 0;
   for (const o of sorted) {
     if (out.length >= maxPairs) break;
+    if (++handled === SWEEP_STEP) {
+      yield handled;
+      handled = 0;
+    }
     fresh.dropEndedBy(o.start);
     existing.dropEndedBy(o.start);
     const against = o.fresh ? [fresh.all, existing.all] : [fresh.all];

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { describe, expect, it, vi } from 'vitest';
-import { canonicalTimeZone, isValidTimeZone, zoneOf } from './recurrence-zone.js';
+import { canonicalTimeZone, isValidTimeZone, offsetMs, zoneOf } from './recurrence-zone.js';
 import { occurrencesBetween } from './recurrence-expand.js';
 import { readTimestamp } from './time.js';
 
@@ -40,5 +40,24 @@ describe('wall-clock timestamps', () => {
     expect(readTimestamp('2026-12-07T09:00:00')).toEqual({ ok: false, reason: 'offset' });
     expect(readTimestamp('2026-12-07T09:00:00+01:00', 'America/New_York')).toEqual({ ok: true, ms: Date.UTC(2026, 11, 7, 8) });
     expect(readTimestamp('2026-02-30T09:00:00', 'UTC')).toEqual({ ok: false, reason: 'format' });
+  });
+});
+
+describe('cached offsets', () => {
+  it('match the runtime at every hour and around every transition, across two years in zones with unusual rules', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Apia', 'America/Santiago', 'UTC', 'Etc/GMT+5'];
+    let checked = 0;
+    for (const name of zones) {
+      const zone = zoneOf(name);
+      const exact = (ts: number) => Math.round(zone.offset(ts) * 60_000);
+      // Pacific/Apia skipped 30 December 2011; Lord Howe moves by 30 minutes.
+      for (const from of [Date.UTC(2011, 0, 1), Date.UTC(2025, 0, 1)]) {
+        for (let ts = from; ts < from + 2 * 365 * 86_400_000; ts += 3_600_000 + 60_000 * 7) {
+          expect(offsetMs(zone, ts), `${name} ${new Date(ts).toISOString()}`).toBe(exact(ts));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100_000);
   });
 });

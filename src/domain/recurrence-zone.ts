@@ -45,8 +45,45 @@ export function zoneOf(tz: string): IANAZone {
   return IANAZone.create(name);
 }
 
+function exactOffset(zone: IANAZone, ts: number): number { return Math.round(zone.offset(ts) * 60_000); }
+
+/**
+ * Offsets at UTC midnights, per zone: asking the runtime for an offset (Intl formatToParts) costs
+ * microseconds and an expansion asks about three times per occurrence, so most of a series' cost
+ * was here. When a zone's offsets at two consecutive midnights agree, the day between them holds
+ * no transition (no zone changes its offset twice in one day and back), so every instant of that
+ * day gets the cached value; a day with a transition is answered exactly. Bounded: the table is
+ * dropped whenever it passes MAX_MIDNIGHTS entries.
+ */
+const midnights = new Map<string, Map<number, number>>();
+const MAX_MIDNIGHTS = 200_000;
+let midnightCount = 0;
+/** Zones without transitions: one offset for all time. */
+const FIXED = /^(UTC|Etc\/.+)$/;
+
+function midnightOffset(zone: IANAZone, table: Map<number, number>, day: number): number {
+  let off = table.get(day);
+  if (off === undefined) {
+    if (++midnightCount > MAX_MIDNIGHTS) {
+      for (const t of midnights.values()) t.clear();
+      midnightCount = 1;
+    }
+    off = exactOffset(zone, day * DAY);
+    table.set(day, off);
+  }
+  return off;
+}
+
 /** The zone's UTC offset at instant ts, in whole milliseconds (wall-clock = ts + offset). */
-export function offsetMs(zone: IANAZone, ts: number): number { return Math.round(zone.offset(ts) * 60_000); }
+export function offsetMs(zone: IANAZone, ts: number): number {
+  if (!Number.isFinite(ts)) return exactOffset(zone, ts);
+  let table = midnights.get(zone.name);
+  if (!table) midnights.set(zone.name, (table = new Map()));
+  if (FIXED.test(zone.name)) return midnightOffset(zone, table, 0);
+  const day = Math.floor(ts / DAY);
+  const a = midnightOffset(zone, table, day);
+  return a === midnightOffset(zone, table, day + 1) ? a : exactOffset(zone, ts);
+}
 
 /**
  * Maps a wall-clock value to an instant. Ambiguous times (fall-back) take the earlier instant;

@@ -50,7 +50,7 @@ export async function requireRoleCached(
   opts: { allowDeleted?: boolean } = {},
 ): Promise<{ event: EventRow; role: Role; permissions: PermissionWithUser[] }> {
   const deps = [dep.event(eventId)];
-  const permissions = await rc.get(`perms:${eventId}`, deps, 'long', () => permissionsRepository.list(db, eventId));
+  const permissions = await rc.get(`perms:${eventId}`, deps, 'long', () => permissionsRepository.list(db, eventId), 'security');
   const role = permissions.find((p) => p.user_id === userId)?.role ?? null;
   if (!role) throw notFound('Event');
   const event = await rc.get(`ev:${eventId}`, deps, 'short', async () => (await eventsRepository.byId(db, eventId)) ?? null);
@@ -65,7 +65,7 @@ export function createAccessService(rc: ReadCache, db: Db) {
   return {
     /** The user's role on the event (deleted or not), or null when they hold none. */
     async roleOf(eventId: number, userId: number): Promise<Role | null> {
-      const permissions = await rc.get(`perms:${eventId}`, [dep.event(eventId)], 'long', () => permissionsRepository.list(db, eventId));
+      const permissions = await rc.get(`perms:${eventId}`, [dep.event(eventId)], 'long', () => permissionsRepository.list(db, eventId), 'security');
       return (permissions.find((p) => p.user_id === userId)?.role ?? null) as Role | null;
     },
   };

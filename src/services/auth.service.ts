@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
+import type { Redis } from 'ioredis';
 import type { TokenService } from '../adapters/tokens.js';
 import type { DbHandle } from '../db/connection.js';
 import type { UserRow } from '../db/types.js';
@@ -47,13 +48,15 @@ export interface AuthDeps {
   sessions: SessionChecker;
   /** The clock for session ages, the refresh grace and login slowdowns (tests move it). */
   now?: () => number;
+  /** Scaled mode: login slowdowns are counted in Redis, across instances. */
+  redis?: Redis | null;
 }
 
 export function createAuthService(deps: AuthDeps) {
   const { handle, write, tokens, refreshTtlSeconds, sessions } = deps;
   const now = deps.now ?? Date.now;
   const maxAgeMs = deps.sessionMaxAgeSeconds * 1000;
-  const throttle = createLoginThrottle(now);
+  const throttle = createLoginThrottle(now, deps.redis ?? null);
   const { db } = handle;
   // Verified against when the user does not exist, so both failures cost the same time.
   const dummyHash = hash('tandem-timing-equaliser', ARGON);
@@ -123,7 +126,7 @@ export function createAuthService(deps: AuthDeps) {
     async login(identifier: string, password: string, ip: string | null) {
       const user = await usersRepository.byLogin(db, identifier);
       const account = user ? `u:${user.id}` : `n:${identifier}`;
-      const wait = throttle.waitFor(account);
+      const wait = await throttle.waitFor(account);
       if (wait > 0) {
         await audit(user?.id ?? null, 'auth.login', ip, 'denied', { identifier: identifier.slice(0, 254), reason: 'slowed_down', retry_after_ms: wait });
         const seconds = Math.ceil(wait / 1000);
@@ -133,11 +136,11 @@ export function createAuthService(deps: AuthDeps) {
       }
       const ok = user ? await verify(user.password_hash, password).catch(() => false) : (await verify(await dummyHash, password).catch(() => false), false);
       if (!user || !ok) {
-        const delay = throttle.fail(account);
+        const delay = await throttle.fail(account);
         await audit(user?.id ?? null, 'auth.login', ip, 'denied', { identifier: identifier.slice(0, 254), next_attempt_delay_ms: delay });
         throw unauthorized('Invalid username or password');
       }
-      throttle.succeed(account);
+      await throttle.succeed(account);
       const at = now();
       const sessionId = tokens.newId();
       const jti = tokens.newId();

@@ -13,9 +13,10 @@ import { presentEvent, presentEventView } from '../presenters/event.presenter.js
 import { checkPrecondition, requireRole, requireRoleCached } from './access.js';
 import type { ReadCache } from './read-cache.js';
 import { presentWithPermissions } from './event-view.js';
-import { findConflicts, overlappingPairs, rejectConflicts } from './conflicts.js';
+import { findConflicts, overlappingPairs, prepareDrafts, rejectConflicts } from './conflicts.js';
 import { appendVersion, insertEvent, notifyCollaborators, recordChange } from './event-writer.js';
-import type { UnitOfWork, WriteContext } from './unit-of-work.js';
+import { beforeWrite, type UnitOfWork, type WriteContext } from './unit-of-work.js';
+import { createSlicer, DRAFT_WORK, type Slicer } from './work-slices.js';
 
 export interface WriteFlags {
   checkConflicts: boolean;
@@ -25,18 +26,22 @@ export interface WriteFlags {
 /** An update as its schema admits it: the event's writable fields and `base_version` for a merge. */
 export type UpdateInput = Static<typeof EventUpdateBody>;
 
-/** Validates every event of a batch, collecting all errors (each named by its index) before failing. */
-function draftsOf(inputs: EventInput[]): EventDraft[] {
+/**
+ * Validates every event of a batch, collecting all errors (each named by its index) before failing.
+ * Validating a recurring draft walks its rule, so the loop gives the event loop turns in between.
+ */
+async function draftsOf(inputs: EventInput[], slicer: Slicer): Promise<EventDraft[]> {
   const drafts: EventDraft[] = [];
   const errors: { field: string; message: string }[] = [];
-  inputs.forEach((input, i) => {
+  for (let i = 0; i < inputs.length; i++) {
     try {
-      drafts.push(applyInput(null, input, `events[${i}]`));
+      drafts.push(applyInput(null, inputs[i], `events[${i}]`));
     } catch (err) {
       if (err instanceof AppError && Array.isArray(err.extra.errors)) errors.push(...(err.extra.errors as typeof errors));
       else throw err;
     }
-  });
+    await slicer.did(DRAFT_WORK);
+  }
   if (errors.length) throw new AppError('VALIDATION_ERROR', 'One or more events are invalid; nothing was created', { errors });
   return drafts;
 }
@@ -85,10 +90,13 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
   return {
     /** Creates an event owned by the actor (version 1). 409 on clashes unless checkConflicts is off. */
     async create(actorId: number, input: EventInput, flags: WriteFlags) {
+      // Validation and the draft's own expansion need no transaction: done before it opens.
+      const prepared = await beforeWrite(async () => prepareDrafts([applyInput(null, input)]));
       return write(actorId, { lockUsers: [actorId], audit: { action: 'event.create', ip: flags.ip } }, async (ctx) => {
-        const draft = applyInput(null, input);
+        const p = prepared();
+        const draft = p.drafts[0];
         await checkUids(ctx, [draft], [input]);
-        const conflicts = await findConflicts(ctx.trx, actorId, [draft]);
+        const conflicts = await findConflicts(ctx.trx, actorId, p);
         rejectConflicts(conflicts, flags.checkConflicts);
         const row = await insertEvent(ctx, draft);
         const out = await presentWithPermissions(ctx.trx, row, 'OWNER');
@@ -98,13 +106,20 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
 
     /** Creates 1–100 events in one transaction: all or nothing; errors name the index. */
     async batch(actorId: number, inputs: EventInput[], flags: WriteFlags) {
+      // Up to 100 series' first years: expanded in slices before the transaction opens.
+      const slicer = createSlicer();
+      const prepared = await beforeWrite(async () => prepareDrafts(await draftsOf(inputs, slicer), slicer));
       return write(actorId, { lockUsers: [actorId], audit: { action: 'event.batch_create', ip: flags.ip, details: { count: inputs.length } } }, async (ctx) => {
-        const drafts = draftsOf(inputs);
+        const p = prepared();
+        const drafts = p.drafts;
         await checkUids(ctx, drafts, inputs);
-        const conflicts = await findConflicts(ctx.trx, actorId, drafts);
+        const conflicts = await findConflicts(ctx.trx, actorId, p);
         rejectConflicts(conflicts, flags.checkConflicts);
         const events = [];
-        for (const d of drafts) events.push(presentEvent(await insertEvent(ctx, d), 'OWNER'));
+        for (const d of drafts) {
+          events.push(presentEvent(await insertEvent(ctx, d), 'OWNER'));
+          await slicer.did(DRAFT_WORK);
+        }
         return { created: events.length, events, conflicts };
       });
     },

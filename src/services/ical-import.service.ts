@@ -6,7 +6,9 @@ import { changedFields } from '../domain/event-snapshot.js';
 import { NotICalendarError, parseCalendarAsync, TooManyEventsError, type ParseError } from '../ical/index.js';
 import { eventsRepository } from '../repositories/events.repository.js';
 import { permissionsRepository } from '../repositories/permissions.repository.js';
-import { findConflicts, type ConflictItem } from './conflicts.js';
+import { prepareDrafts, type ConflictItem } from './conflicts.js';
+import { createImportConflicts } from './import-conflicts.js';
+import { createSlicer, DRAFT_WORK } from './work-slices.js';
 import { toSnapshot, type EventDraft } from '../domain/event-draft.js';
 import { draftFromRow } from '../repositories/events.repository.js';
 import { appendVersion, insertEvent } from './event-writer.js';
@@ -17,8 +19,6 @@ import { draftOfParsed } from './ical-drafts.js';
 export const MAX_IMPORT_VEVENTS = 1000;
 /** Largest import body. */
 export const MAX_IMPORT_BYTES = 4 * 1_048_576;
-/** Longest stretch of import work before other requests get a turn of the event loop. */
-const SLICE_MS = 10;
 
 export interface ImportFlags {
   checkConflicts: boolean;
@@ -28,8 +28,6 @@ export interface ImportFlags {
 }
 
 type Action = 'created' | 'updated' | 'unchanged';
-
-const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function clashReason(c: ConflictItem): string {
   return `overlaps “${c.title}” (event ${c.event_id}) at ${c.start_time}; import with check_conflicts=false to write it anyway`;
@@ -79,31 +77,29 @@ export function createIcalImportService(deps: { handle: DbHandle; write: UnitOfW
       }
       const failed: ParseError[] = [...parsed.errors];
       const valid: { index: number; uid: string; draft: EventDraft }[] = [];
-      let since = performance.now();
-      const breathe = async () => {
-        if (performance.now() - since > SLICE_MS) {
-          await pause();
-          since = performance.now();
-        }
-      };
+      const slicer = createSlicer();
       for (const p of parsed.events) {
-        await breathe();
         const r = draftOfParsed(p);
         if ('reason' in r) failed.push({ index: p.index, uid: p.uid, reason: r.reason });
         else valid.push({ index: p.index, uid: p.uid, draft: r.draft });
+        await slicer.did(DRAFT_WORK);
       }
+      // Every VEVENT's own occurrences are expanded before the transaction opens.
+      const prepared = await prepareDrafts(valid.map((v) => v.draft), slicer);
       const audit = { action: 'event.import', ip: flags.ip, details: { vevents: parsed.events.length + parsed.errors.length } };
       const out = await write(actorId, { lockUsers: [actorId], audit }, async (ctx) => {
         const items: { index: number; uid: string; id: number; action: Action }[] = [];
         const conflicts: (ConflictItem & { index: number; uid: string })[] = [];
-        for (const v of valid) {
-          await breathe();
+        const calendar = await createImportConflicts(ctx.trx, actorId, prepared, slicer);
+        for (let k = 0; k < valid.length; k++) {
+          const v = valid[k];
+          await slicer.did(DRAFT_WORK);
           const existing = await eventsRepository.byCreatorUid(ctx.trx, actorId, v.uid);
           if (existing && isUnchanged(existing, v.draft)) {
             items.push({ index: v.index, uid: v.uid, id: existing.id, action: 'unchanged' });
             continue;
           }
-          const clashes = await findConflicts(ctx.trx, actorId, [v.draft], existing ? [existing.id] : []);
+          const clashes = await calendar.clashesOf(k, existing ? existing.id : null);
           if (clashes.length && flags.checkConflicts) {
             failed.push({ index: v.index, uid: v.uid, reason: clashReason(clashes[0]) });
             continue;
@@ -113,6 +109,7 @@ export function createIcalImportService(deps: { handle: DbHandle; write: UnitOfW
             failed.push({ index: v.index, uid: v.uid, reason: r.reason });
             continue;
           }
+          await calendar.written(k, r.id);
           items.push({ index: v.index, uid: v.uid, ...r });
           conflicts.push(...clashes.map((c) => ({ index: v.index, uid: v.uid, ...c })));
         }

@@ -10,19 +10,26 @@ export const dep = {
 };
 
 /**
+ * What a cached value is for: `security` values decide whether a request may see or change
+ * something (permission maps); everything else is `data`.
+ */
+export type CacheKind = 'data' | 'security';
+
+/**
  * The read cache of the design's tiers. Values are stored under their key plus the generations of
  * their dependencies; `invalidate` bumps those generations after a write commits and before it
  * answers, on every instance at once (the generations live in Redis in scaled mode). When the
- * generations cannot be read, reads go to the database. `maxAgeMs` caps every entry's life: with
- * several instances, a write on one that has just lost Redis cannot bump the generations the others
- * read, so nothing they cached may outlive that cap (a revoked permission is refused everywhere
- * within it).
+ * generations cannot be read, reads go to the database. `securityMaxAgeMs` caps the life of
+ * security values: with several instances, a write on one that has just lost Redis cannot bump
+ * the generations the others read, so a permission map they cached must not outlive that cap (a
+ * revoked permission is refused everywhere within it). Data values keep their tier's time to
+ * live: the writer renews the shared epoch when it gets Redis back, which retires them all.
  */
-export function createReadCache(cache: Cache, gens: Generations, enabled: boolean, opts: { maxAgeMs?: number } = {}) {
+export function createReadCache(cache: Cache, gens: Generations, enabled: boolean, opts: { securityMaxAgeMs?: number } = {}) {
   return {
     enabled,
-    maxAgeMs: opts.maxAgeMs,
-    async get<T>(key: string, deps: string[], tier: CacheTier, load: () => Promise<T>): Promise<T> {
+    securityMaxAgeMs: opts.securityMaxAgeMs,
+    async get<T>(key: string, deps: string[], tier: CacheTier, load: () => Promise<T>, kind: CacheKind = 'data'): Promise<T> {
       if (!enabled) return load();
       const g = await gens.get(deps);
       if (!g) return load();
@@ -30,7 +37,7 @@ export function createReadCache(cache: Cache, gens: Generations, enabled: boolea
       const hit = await cache.get<T>(full);
       if (hit !== undefined) return hit;
       const value = await load();
-      await cache.set(full, value, tier, opts.maxAgeMs);
+      await cache.set(full, value, tier, kind === 'security' ? opts.securityMaxAgeMs : undefined);
       return value;
     },
 

@@ -61,6 +61,22 @@ async function publishAll(bus: Bus, outbox: Outbox): Promise<void> {
 }
 
 /**
+ * Runs work that needs no transaction (validation, recurrence expansion) before write() opens one,
+ * so a long computation never holds the database. Returns a function that gives its result, or
+ * throws its error: call it inside write() so a failure is audited like any other.
+ */
+export async function beforeWrite<T>(work: () => Promise<T>): Promise<() => T> {
+  try {
+    const value = await work();
+    return () => value;
+  } catch (err) {
+    return () => {
+      throw err;
+    };
+  }
+}
+
+/**
  * Runs one state-changing operation as one transaction — the change, its version, notifications
  * and audit row commit together or not at all — then invalidates the read cache (`onCommitted`,
  * with what the write touched) and publishes the queued domain events.

@@ -31,7 +31,7 @@ let seq = 0;
  * Boots the real app on a fresh database (SQLite or PostgreSQL per TANDEM_TEST_DIALECT) with
  * generous rate limits unless the test overrides them.
  */
-export async function startTestApp(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream; now?: () => number; webRoot?: string } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { logStream?: NodeJS.WritableStream; now?: () => number; cacheClock?: () => number; webRoot?: string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -40,7 +40,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { log
     ...database.env,
     ...env,
   });
-  const c = await createContainer(config, undefined, { now: opts.now });
+  const c = await createContainer(config, undefined, { now: opts.now, cacheClock: opts.cacheClock });
   const app = await buildApp(config, c, opts);
   await app.ready();
   const checker = checkerFor(app.swagger() as Record<string, unknown>);

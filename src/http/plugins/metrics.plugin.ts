@@ -31,6 +31,8 @@ export const metricsPlugin = fp(async (app: FastifyInstance, { cache }: { cache:
   const rateLimited = new Counter({ name: 'rate_limit_rejections_total', help: 'Requests rejected by the rate limiter', registers: [registry] });
   new Gauge({ name: 'cache_hits_total', help: 'Cache hits', registers: [registry], collect() { this.set(cache.stats().hits); } });
   new Gauge({ name: 'cache_misses_total', help: 'Cache misses', registers: [registry], collect() { this.set(cache.stats().misses); } });
+  new Gauge({ name: 'cache_entries', help: 'Entries in the read cache', registers: [registry], collect() { this.set(cache.stats().entries); } });
+  new Gauge({ name: 'cache_bytes', help: 'Approximate size of the read cache (what its size cap counts)', registers: [registry], collect() { this.set(cache.stats().bytes); } });
   app.decorate('metrics', { registry, wsConnections, rateLimited });
 
   app.addHook('onResponse', async (request, reply) => {
