@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/ab.ts <a/server.js> <b/server.js> [get|update|list] [rounds] [seconds]`: two builds of
+ * `npx tsx bench/ab.ts <a/server.js> <b/server.js> [get|update|list|fanout] [rounds] [seconds]`: two builds of
  * the server side by side (e.g. `git worktree` + `npm run build` of the commit before a change),
  * measured in alternating rounds on the same request shape; prints req/s per round and the
  * median of B ÷ A. How each tuning change in the README was measured.
@@ -7,10 +7,12 @@
 import { load, type LoadSpec } from './load.js';
 import { cleanTemps, median, startServer, tandemEnv, tempDataDir } from './lib.js';
 import { createEvents, sharedEvent } from './scenarios.js';
-import { registerUser } from './lib.js';
+import { registerUser, type Row } from './lib.js';
+import { copyOf, dataset } from './datasets.js';
+import { fanOut } from './fan-out.js';
 
 const [a, b, shape = 'get', roundsArg = '5', secondsArg = '4'] = process.argv.slice(2);
-if (!a || !b) throw new Error('usage: bench/ab.ts <a/server.js> <b/server.js> [get|update|list] [rounds] [seconds]');
+if (!a || !b) throw new Error('usage: bench/ab.ts <a/server.js> <b/server.js> [get|update|list|fanout] [rounds] [seconds]');
 
 async function prepare(url: string): Promise<Omit<LoadSpec, 'duration'>> {
   if (shape === 'update') {
@@ -24,6 +26,28 @@ async function prepare(url: string): Promise<Omit<LoadSpec, 'duration'>> {
   }
   const [id] = await createEvents(url, u.token, 1);
   return { url: `${url}/api/events/${id}`, headers: { authorization: `Bearer ${u.token}` } };
+}
+
+if (shape === 'fanout') {
+  // Fan-out to 1,000 sockets on a copy of the seeded 10k dataset, A and B alternating.
+  const { dir } = await dataset(10_000, 10_000);
+  const out: Record<'A' | 'B', Row[][]> = { A: [], B: [] };
+  for (let r = 0; r < Number(roundsArg); r++) {
+    for (const [label, entry] of r % 2 ? ([['B', b], ['A', a]] as const) : ([['A', a], ['B', b]] as const)) {
+      const s = await startServer(entry, tandemEnv(copyOf(dir)), '/health');
+      try {
+        process.stdout.write(`${label}: `);
+        out[label].push(await fanOut(s, { users: 1000, rounds: 10 }));
+      } finally {
+        await s.stop();
+      }
+    }
+  }
+  for (const label of ['A', 'B'] as const) {
+    process.stdout.write(`${label}: response p99 median ${median(out[label].map((x) => x[0].value!)).toFixed(1)} ms, last message p99 median ${median(out[label].map((x) => x[1].value!)).toFixed(1)} ms\n`);
+  }
+  cleanTemps();
+  process.exit(0);
 }
 
 const servers = [await startServer(a, tandemEnv(tempDataDir()), '/health'), await startServer(b, tandemEnv(tempDataDir()), '/health')];
