@@ -29,7 +29,7 @@ export interface LoadResult {
 
 /** Runs autocannon in its own process on the load core; throws when requests failed. */
 export async function load(name: string, spec: LoadSpec): Promise<LoadResult> {
-  const [cmd, args] = pinned(LOAD_CORE, [process.execPath, '--import', 'tsx', join(WORKSPACE, 'bench/load-worker.ts'), JSON.stringify(spec)]);
+  const [cmd, args] = pinned(LOAD_CORE, [process.execPath, join(WORKSPACE, 'bench/load-worker.mjs'), JSON.stringify(spec)]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));

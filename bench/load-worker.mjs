@@ -1,17 +1,18 @@
 import autocannon from 'autocannon';
-import type { LoadSpec, LoadResult } from './load.js';
 
 /*
  * The load generator's own process (bench/load.ts starts it pinned to its own core): runs one
- * autocannon measurement described by the JSON in argv[2] and prints the result as JSON.
+ * autocannon measurement described by the JSON in argv[2] (a LoadSpec, see load.ts) and prints the
+ * result as JSON. Plain JavaScript, so the process starts without a TypeScript loader.
  */
-const spec = JSON.parse(process.argv[2]) as LoadSpec;
+/** @type {import('./load.js').LoadSpec} */
+const spec = JSON.parse(process.argv[2]);
 let i = 0;
-const bodyOf = (): string | undefined => {
+const bodyOf = () => {
   i++;
   if (spec.bodyKind === 'create') {
     // Each request books its own two-hour slot, so the conflict check passes and every create writes.
-    const s = spec.slotBase! + i * 7_200_000;
+    const s = spec.slotBase + i * 7_200_000;
     return JSON.stringify({ title: `Created ${i}`, start_time: new Date(s).toISOString(), end_time: new Date(s + 3600_000).toISOString() });
   }
   if (spec.bodyKind === 'update') return JSON.stringify({ title: `Updated ${spec.slotBase ?? 0}-${i}` });
@@ -19,20 +20,20 @@ const bodyOf = (): string | undefined => {
 };
 const r = await autocannon({
   url: spec.url,
-  method: (spec.method ?? 'GET') as 'GET',
+  method: spec.method ?? 'GET',
   headers: { ...(spec.bodyKind || spec.body ? { 'content-type': 'application/json' } : {}), ...spec.headers },
   connections: spec.connections ?? 10,
   duration: spec.duration,
   ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
-  ...(spec.bodyKind ? { requests: [{ setupRequest: (req: any) => ({ ...req, body: bodyOf() }) }] } : spec.body ? { body: spec.body } : {}),
+  ...(spec.bodyKind ? { requests: [{ setupRequest: (req) => ({ ...req, body: bodyOf() }) }] } : spec.body ? { body: spec.body } : {}),
 });
-const lat = r.latency as unknown as Record<string, number>;
-const out: LoadResult = {
+/** @type {import('./load.js').LoadResult} */
+const out = {
   rps: r.requests.average,
   total: r.requests.total,
-  p50: lat.p50,
-  p99: lat.p99,
-  p999: lat.p99_9 ?? lat.p99,
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  p999: r.latency.p99_9 ?? r.latency.p99,
   non2xx: r.non2xx,
   errors: r.errors + r.timeouts,
 };
