@@ -1,132 +1,80 @@
-import { api, type BenchContext, type Result, type Scenario } from './lib.js';
-import { fanOutScenario } from './fan-out.js';
+import { interleaved, type Plan } from './interleave.js';
+import { load } from './load.js';
+import { api, registerUser, type Row, type Server } from './lib.js';
+import { printRow } from './report.js';
 
-let n = 0;
-/** A fresh user with an access token. */
-export async function benchUser(ctx: BenchContext, prefix = 'bench'): Promise<{ id: number; token: string }> {
-  const name = `${prefix}${Date.now()}x${++n}`;
-  const r = await ctx.api('POST', '/api/auth/register', undefined, { username: name, email: `${name}@example.com`, password: 'bench-password' });
-  return { id: r.id, token: r.access_token };
-}
+/*
+ * The request-throughput rows of the issue's table, on the embedded server (SQLite, in-process
+ * cache): get by id with the cache warm and off, a 50-event window, a conflict-checked create, an
+ * update of an event shared with five, the server's RSS after the GET scenario, and get-by-id
+ * paced at half its measured maximum (open loop).
+ */
 
-export const scenarios: Scenario[] = [
-  {
-    name: 'GET /api/users/me',
-    async run(ctx) {
-      const u = await benchUser(ctx);
-      return ctx.measure('GET /api/users/me', { url: ctx.url + '/api/users/me', headers: { authorization: `Bearer ${u.token}` } });
-    },
-  },
-];
-
-/** Creates `n` one-off events a day apart for a user; returns their ids. */
-async function seedEvents(ctx: BenchContext, token: string, n: number, startDay = Date.UTC(2030, 0, 1)): Promise<number[]> {
+/** Creates `n` one-off events a day apart for a user (through the batch route); returns their ids. */
+export async function createEvents(url: string, token: string, n: number, startDay = Date.UTC(2030, 0, 1)): Promise<number[]> {
   const events = Array.from({ length: n }, (_, i) => {
     const s = startDay + i * 86_400_000 + 9 * 3600_000;
     return { title: `Bench event ${i}`, description: 'Quarterly planning with the whole team', start_time: new Date(s).toISOString(), end_time: new Date(s + 3600_000).toISOString() };
   });
   const ids: number[] = [];
   for (let i = 0; i < events.length; i += 100) {
-    const r = await ctx.api('POST', '/api/events/batch', token, { events: events.slice(i, i + 100) });
+    const r = await api(url, 'POST', '/api/events/batch', token, { events: events.slice(i, i + 100) });
     ids.push(...r.events.map((e: { id: number }) => e.id));
   }
   return ids;
 }
 
-scenarios.push(
-  {
-    name: 'GET /api/events/{id}',
-    async run(ctx) {
-      const u = await benchUser(ctx);
-      const [id] = await seedEvents(ctx, u.token, 1);
-      return ctx.measure('GET /api/events/{id}', { url: `${ctx.url}/api/events/${id}`, headers: { authorization: `Bearer ${u.token}` } });
-    },
-  },
-  {
-    name: 'GET /api/events (window of 50)',
-    async run(ctx) {
-      const u = await benchUser(ctx);
-      await seedEvents(ctx, u.token, 200);
-      const ws = new Date(Date.UTC(2030, 0, 1)).toISOString();
-      const we = new Date(Date.UTC(2030, 0, 51)).toISOString();
-      return ctx.measure('GET /api/events (window of 50)', {
-        url: `${ctx.url}/api/events?start_time=${ws}&end_time=${we}&limit=100`,
-        headers: { authorization: `Bearer ${u.token}` },
-      });
-    },
-  },
-  {
-    name: 'POST /api/events (create)',
-    async run(ctx) {
-      const u = await benchUser(ctx);
-      let i = 0;
-      // Each request books its own slot, so conflict checks pass and every create writes.
-      return ctx.measure('POST /api/events (create)', {
-        url: `${ctx.url}/api/events`,
-        method: 'POST',
-        headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' },
-        requests: [
-          {
-            setupRequest: (req) => {
-              const s = Date.UTC(2035, 0, 1) + ++i * 7_200_000;
-              return { ...req, body: JSON.stringify({ title: `Created ${i}`, start_time: new Date(s).toISOString(), end_time: new Date(s + 3600_000).toISOString() }) };
-            },
-          },
-        ],
-      });
-    },
-  },
-  {
-    name: 'PUT /api/events/{id} (update)',
-    async run(ctx) {
-      const u = await benchUser(ctx);
-      const [id] = await seedEvents(ctx, u.token, 1);
-      let i = 0;
-      return ctx.measure('PUT /api/events/{id} (update)', {
-        url: `${ctx.url}/api/events/${id}`,
-        method: 'PUT',
-        headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' },
-        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ title: `Updated ${++i}` }) }) }],
-      });
-    },
-  },
-);
+/** An event of a fresh owner shared (as EDITOR) with `n` fresh users; returns the owner's token and the id. */
+export async function sharedEvent(url: string, n: number): Promise<{ token: string; id: number }> {
+  const owner = await registerUser(url, 'owner');
+  const [id] = await createEvents(url, owner.token, 1, Date.UTC(2031, 0, 1));
+  const others = [];
+  for (let i = 0; i < n; i++) others.push(await registerUser(url, 'peer'));
+  await api(url, 'POST', `/api/events/${id}/share`, owner.token, { users: others.map((u) => ({ user_id: u.id, role: 'EDITOR' })) });
+  return { token: owner.token, id };
+}
 
-scenarios.push({
-  name: 'GET /api/events/{id}/diff/1/200',
-  async run(ctx) {
-    const u = await benchUser(ctx);
-    const [id] = await seedEvents(ctx, u.token, 1, Date.UTC(2036, 0, 1));
-    // 199 edits (200 versions) that drift the title, a 60-word description and now and then the time.
-    const words = Array.from({ length: 60 }, (_, i) => `word${i}`);
-    for (let v = 2; v <= 200; v++) {
-      words[(v * 7) % words.length] = `edit${v}`;
-      const body: Record<string, unknown> = { title: `Diffed event ${v}`, description: words.join(' ') };
-      if (v % 25 === 0) {
-        const s = Date.UTC(2036, 0, 1) + v * 3600_000;
-        Object.assign(body, { start_time: new Date(s).toISOString(), end_time: new Date(s + 3600_000).toISOString() });
-      }
-      await ctx.api('PUT', `/api/events/${id}?check_conflicts=false`, u.token, body);
-    }
-    const d = await ctx.api('GET', `/api/events/${id}/diff/1/200`, u.token);
-    if (!d.changes.length) throw new Error('diff scenario: expected changes between versions 1 and 200');
-    return ctx.measure('GET /api/events/{id}/diff/1/200', { url: `${ctx.url}/api/events/${id}/diff/1/200`, headers: { authorization: `Bearer ${u.token}` } });
-  },
-});
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+const MiB = 2 ** 20;
 
-scenarios.push(fanOutScenario);
+export async function httpScenarios(plan: Plan, s: { baseline: Server; tandem: Server; uncached: Server }): Promise<{ summary: Row[]; rounds: Row[] }> {
+  const summary: Row[] = [];
+  const rounds: Row[] = [];
+  const take = (r: { summary: Row; rounds: Row[] }) => (summary.push(r.summary), rounds.push(...r.rounds), r.summary);
 
-scenarios.push({
-  name: 'GET /api/events/{id} cache on/off',
-  async run(ctx) {
-    const rows: Result[] = [];
-    for (const [label, url] of [['cache on', ctx.url], ['cache off', ctx.uncachedUrl]] as const) {
-      const local = { ...ctx, url, api: (m: string, p: string, t?: string, b?: unknown) => api(url, m, p, t, b) };
-      const u = await benchUser(local, 'cache');
-      const [id] = await seedEvents(local, u.token, 1);
-      rows.push(await ctx.measure(`GET /api/events/{id} (${label})`, { url: `${url}/api/events/${id}`, headers: { authorization: `Bearer ${u.token}` } }));
-    }
-    return rows;
-  },
-});
+  const reader = await registerUser(s.tandem.url, 'reader');
+  const [eventId] = await createEvents(s.tandem.url, reader.token, 1);
+  const getWarm = take(await interleaved(plan, s.baseline, 'GET /api/events/{id}, cache warm', () => ({ url: `${s.tandem.url}/api/events/${eventId}`, headers: auth(reader.token) }), 0.5));
 
+  const rss = s.tandem.rss();
+  const bare = s.baseline.rss();
+  summary.push({ scenario: 'server RSS after the GET scenario', value: rss / MiB, unit: 'MiB', target: '≤ 150 MiB', met: rss <= 150 * MiB, note: `bare Fastify: ${(bare / MiB).toFixed(0)} MiB` });
+  printRow(summary[summary.length - 1]);
+
+  // Open loop: paced at half the closed-loop maximum just measured; autocannon corrects the latency for coordinated omission.
+  const rate = Math.max(1, Math.round(getWarm.rps! / 2));
+  const paced = await load('open loop', { url: `${s.tandem.url}/api/events/${eventId}`, headers: auth(reader.token), duration: Math.max(plan.seconds, 5), overallRate: rate, connections: 20 });
+  summary.push({ scenario: 'get-by-id p99 at 50% of the maximum rate (open loop)', value: paced.p99, unit: 'ms', target: '≤ 3 ms', met: paced.p99 <= 3, note: `${rate} req/s paced, achieved ${paced.rps.toFixed(0)}, p50 ${paced.p50} ms, p99.9 ${paced.p999} ms` });
+  printRow(summary[summary.length - 1]);
+
+  const coldReader = await registerUser(s.uncached.url, 'cold');
+  const [coldId] = await createEvents(s.uncached.url, coldReader.token, 1);
+  take(await interleaved(plan, s.baseline, 'GET /api/events/{id}, cache off', () => ({ url: `${s.uncached.url}/api/events/${coldId}`, headers: auth(coldReader.token) }), 0.3));
+
+  const lister = await registerUser(s.tandem.url, 'lister');
+  await createEvents(s.tandem.url, lister.token, 200);
+  const ws = new Date(Date.UTC(2030, 0, 1)).toISOString();
+  const we = new Date(Date.UTC(2030, 1, 20)).toISOString();
+  take(await interleaved(plan, s.baseline, 'GET /api/events, window of 50', () => ({ url: `${s.tandem.url}/api/events?start_time=${ws}&end_time=${we}&limit=100`, headers: auth(lister.token) }), 0.25));
+
+  const creator = await registerUser(s.tandem.url, 'creator');
+  take(await interleaved(plan, s.baseline, 'POST /api/events (create, conflict-checked)', (round) => ({
+    url: `${s.tandem.url}/api/events`, method: 'POST', headers: auth(creator.token), bodyKind: 'create', slotBase: Date.UTC(2040, 0, 1) + round * 1e12,
+  }), 0.05));
+
+  const shared = await sharedEvent(s.tandem.url, 5);
+  take(await interleaved(plan, s.baseline, 'PUT /api/events/{id} (shared with 5)', (round) => ({
+    url: `${s.tandem.url}/api/events/${shared.id}`, method: 'PUT', headers: auth(shared.token), bodyKind: 'update', slotBase: round,
+  }), 0.08));
+  return { summary, rounds };
+}

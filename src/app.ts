@@ -1,6 +1,5 @@
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -16,6 +15,7 @@ import { eventRoleGate } from './http/plugins/event-role.plugin.js';
 import { clientKey } from './http/client-key.js';
 import { earlyStopValidator } from './http/validator.js';
 import { metricsPlugin } from './http/plugins/metrics.plugin.js';
+import { securityHeadersPlugin } from './http/plugins/security-headers.plugin.js';
 import { msgpackPlugin } from './http/plugins/msgpack.plugin.js';
 import { swaggerPlugin } from './http/plugins/swagger.plugin.js';
 import { clientErrorHandler, guardWire } from './http/plugins/wire-errors.js';
@@ -114,7 +114,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
   await app.register(inputGuardPlugin);
   await app.register(msgpackPlugin);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
-  await app.register(helmet, { global: true });
+  await app.register(securityHeadersPlugin);
   await app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins.length ? config.corsOrigins : false, credentials: false,
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Tandem-No-Change'],
   });

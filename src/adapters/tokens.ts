@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
+import { LRUCache } from 'lru-cache';
 
 export interface AccessClaims {
   sub: number;
@@ -36,7 +37,13 @@ const REFRESH_AUD = 'tandem:refresh';
 export function createTokenService(secret: string, accessTtlSeconds: number, refreshTtlSeconds: number): TokenService {
   const signAccess = createSigner({ key: secret, algorithm: 'HS256', iss: ISSUER, aud: ACCESS_AUD, expiresIn: accessTtlSeconds * 1000 });
   const signRefresh = createSigner({ key: secret, algorithm: 'HS256', iss: ISSUER, aud: REFRESH_AUD, expiresIn: refreshTtlSeconds * 1000 });
-  const verifyAccess = createVerifier({ key: secret, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: ACCESS_AUD, cache: 1000 });
+  const verifyAccess = createVerifier({ key: secret, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: ACCESS_AUD });
+  /*
+   * Every authenticated request verifies its access token. Verified claims are kept by the exact
+   * token text (fast-jwt's own cache keys by a SHA-256 of the token, which cost more than the Map
+   * lookup here) and used only until the token's own expiry.
+   */
+  const verified = new LRUCache<string, AccessClaims>({ max: 5000 });
   const verifyRefresh = createVerifier({ key: secret, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: REFRESH_AUD });
 
   return {
@@ -44,12 +51,20 @@ export function createTokenService(secret: string, accessTtlSeconds: number, ref
     signAccess: (userId, sid) => signAccess({ sub: String(userId), sid, typ: 'access' }),
     signRefresh: (userId, sid, jti) => signRefresh({ sub: String(userId), sid, jti, typ: 'refresh' }),
     verifyAccess(token) {
+      const hit = verified.get(token);
+      if (hit) {
+        if (hit.exp * 1000 > Date.now()) return hit;
+        verified.delete(token);
+        return null;
+      }
       try {
         const c = verifyAccess(token) as Record<string, unknown>;
         if (c.typ !== 'access' || typeof c.sid !== 'string') return null;
         const sub = Number(c.sub);
         if (!Number.isSafeInteger(sub) || sub <= 0) return null;
-        return { sub, sid: c.sid, exp: Number(c.exp) };
+        const claims = Object.freeze({ sub, sid: c.sid, exp: Number(c.exp) });
+        verified.set(token, claims);
+        return claims;
       } catch {
         return null;
       }

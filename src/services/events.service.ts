@@ -1,7 +1,8 @@
 import type { Static } from 'typebox';
 import type { DbHandle } from '../db/connection.js';
 import type { EventUpdateBody } from '../schemas/events.schemas.js';
-import type { EventRow } from '../db/types.js';
+import type { EventRow, PermissionWithUser } from '../db/types.js';
+import type { Role } from '../domain/roles.js';
 import { AppError, conflict, notFound } from '../domain/errors.js';
 import { applyInput, fromSnapshot, type EventDraft, type EventInput } from '../domain/event-draft.js';
 import { fieldsChangedByOthers, threeWayMerge } from '../domain/event-merge.js';
@@ -62,6 +63,21 @@ async function checkUids(ctx: WriteContext, drafts: EventDraft[], inputs: EventI
 export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork; rc: ReadCache }) {
   const { handle, write, rc } = deps;
   const { db } = handle;
+
+  /*
+   * The presented view of a cached event row, per role, kept while the cache holds that row and
+   * permission list (the in-process cache hands out the same immutable objects until a write
+   * replaces them): a warm GET skips presenting and hashing the ETag again. Rows read from Redis
+   * or the database are new objects and simply miss.
+   */
+  const views = new WeakMap<EventRow, { permissions: PermissionWithUser[]; byRole: Map<Role, ReturnType<typeof presentEventView>> }>();
+  function currentView(event: EventRow, role: Role, permissions: PermissionWithUser[]) {
+    let entry = views.get(event);
+    if (!entry || entry.permissions !== permissions) views.set(event, (entry = { permissions, byRole: new Map() }));
+    let view = entry.byRole.get(role);
+    if (!view) entry.byRole.set(role, (view = presentEventView(event, role, permissions)));
+    return view;
+  }
 
   /** Checks, merges and applies an update in the caller's transaction; shared by PUT and PATCH. */
   async function applyUpdate(ctx: WriteContext, id: number, input: UpdateInput, flags: WriteFlags, expectedVersion?: number) {
@@ -127,9 +143,7 @@ export function createEventsService(deps: { handle: DbHandle; write: UnitOfWork;
     /** The event with its permission list, as the caller sees it; `asOf` reads it from history. */
     async get(actorId: number, id: number, asOf?: number) {
       const { event, role, permissions } = await requireRoleCached(rc, db, id, actorId, 'VIEWER');
-      if (asOf === undefined || asOf >= Date.now()) {
-        return presentEventView(event, role, permissions);
-      }
+      if (asOf === undefined || asOf >= Date.now()) return currentView(event, role, permissions);
       const v = await versionsRepository.asOf(db, id, asOf);
       if (!v) throw notFound('Event at that time');
       const past: EventRow = { ...event, ...draftColumns(fromSnapshot(JSON.parse(v.data))), version: v.version, updated_at: v.created_at };
