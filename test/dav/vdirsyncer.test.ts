@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { davUser, vevent, type DavUser } from './helpers.js';
+import { davUser, notificationsSocket, vevent, type DavUser } from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -64,10 +64,20 @@ describe('vdirsyncer two-way sync', () => {
     const fromDisk = (await restEvents()).find((e) => e.uid === 'local-1@vdirsyncer')!;
     expect(fromDisk.title).toBe('From disk');
 
+    // A collaborator listens on their WebSocket (shared before the edit; the share itself is version 1's notification).
+    const watcher = await t.user('vdw');
+    expect((await t.req({ method: 'POST', url: `/api/events/${fromDisk.id}/share`, token: u.access, payload: { user_id: watcher.id, role: 'VIEWER' } })).statusCode).toBe(200);
+    const ws = await notificationsSocket(t.url, watcher.access);
+
     // Edited on disk → a new version; edited over REST → the file changes.
     writeFileSync(join(local, 'local-1.ics'), vevent('local-1@vdirsyncer', { summary: 'From disk, edited', start: '20300602T100000Z', end: '20300602T110000Z' }));
     await t.req({ method: 'PATCH', url: `/api/events/${fromRest.id}`, token: u.access, payload: { title: 'From REST, edited' } });
     await vdir('sync');
+    // The collaborator hears of vdirsyncer's edit (skipping the share's own notification, replayed on connect or not).
+    let note = await ws.next();
+    while (note.data?.type !== 'event_updated') note = await ws.next();
+    expect(note).toMatchObject({ type: 'notification', data: { event_id: fromDisk.id, type: 'event_updated' } });
+    await ws.close();
     expect((await restEvents()).find((e) => e.id === fromDisk.id)!.title).toBe('From disk, edited');
     const history = (await t.req({ method: 'GET', url: `/api/events/${fromDisk.id}/history`, token: u.access })).json();
     expect(history.total).toBe(2);
