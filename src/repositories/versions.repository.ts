@@ -1,27 +1,19 @@
 import type { Db, VersionRow, VersionWithAuthor } from '../db/types.js';
 
+/** Versions with their author's username: what every read of history returns. */
+const withAuthor = (db: Db) =>
+  db.selectFrom('event_versions as v').innerJoin('users as u', 'u.id', 'v.created_by').selectAll('v').select('u.username');
 
 export const versionsRepository = {
   async insert(db: Db, row: Omit<VersionRow, 'id'>): Promise<void> {
     await db.insertInto('event_versions').values(row).execute();
   },
   async get(db: Db, eventId: number, version: number): Promise<VersionWithAuthor | undefined> {
-    return db
-      .selectFrom('event_versions as v')
-      .innerJoin('users as u', 'u.id', 'v.created_by')
-      .selectAll('v')
-      .select('u.username')
-      .where('v.event_id', '=', eventId)
-      .where('v.version', '=', version)
-      .executeTakeFirst();
+    return withAuthor(db).where('v.event_id', '=', eventId).where('v.version', '=', version).executeTakeFirst();
   },
   async list(db: Db, eventId: number, skip: number, limit: number): Promise<{ total: number; rows: VersionWithAuthor[] }> {
     const t = await db.selectFrom('event_versions').select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', '=', eventId).executeTakeFirst();
-    const rows = await db
-      .selectFrom('event_versions as v')
-      .innerJoin('users as u', 'u.id', 'v.created_by')
-      .selectAll('v')
-      .select('u.username')
+    const rows = await withAuthor(db)
       .where('v.event_id', '=', eventId)
       .orderBy('v.version', 'desc')
       .offset(skip)
