@@ -108,7 +108,9 @@ async function printRow(): Promise<void> {
   const liveMb = live ? (await live.liveMb()).toFixed(0).padStart(13) : '';
   console.log(`${String(m).padStart(6)} ${String(done.n).padStart(9)} ${String(done.fiveXX).padStart(5)} ${pct(done.lat, 0.5).toFixed(1).padStart(8)} ${pct(done.lat, 0.99).toFixed(1).padStart(8)} ${rss.toFixed(0).padStart(8)} ${g.heapMb.toFixed(0).padStart(8)} ${String(g.cacheEntries).padStart(14)} ${g.cacheMb.toFixed(1).padStart(9)}${liveMb}`);
 }
-const report = setInterval(() => void printRow(), 60_000);
+// The row being printed (it awaits the server's gauges): the end waits for it, so no row is lost.
+let printing: Promise<void> = Promise.resolve();
+const report = setInterval(() => { printing = printing.then(printRow); }, 60_000);
 
 await Promise.all(Array.from({ length: WORKERS }, async (_, k) => {
   while (Date.now() < end) {
@@ -121,6 +123,7 @@ await Promise.all(Array.from({ length: WORKERS }, async (_, k) => {
   }
 }));
 clearInterval(report);
+await printing;
 // The requests still running when the last full minute was printed: counted, a row only if it is worth one.
 if (Date.now() - lastRowAt > 10_000) await printRow();
 else { total += minute.n; totalFiveXX += minute.fiveXX; }
