@@ -26,7 +26,9 @@ const dialect = process.env.TANDEM_TEST_DIALECT ?? 'sqlite';
 let t: TestApp;
 let w: World;
 let ops: Operation[];
-const stats = { sent: 0, fiveXX: 0, accepted: 0, badEnvelope: 0, leaks: 0, stateChanges: 0, auditOk: 0, slowest: { ms: 0, what: '' }, healthWorst: 0, healthChecks: 0, dumpMs: 0 };
+const stats = { sent: 0, fiveXX: 0, accepted: 0, badEnvelope: 0, leaks: 0, stateChanges: 0, auditOk: 0, slowest: { ms: 0, what: '' }, healthWorst: 0, healthChecks: 0, healthSkipped: 0, dumpMs: 0 };
+/** Bumped when the test's own database dump starts and ends: a /health wait across one is the test's, not the app's. */
+let dumpEpoch = 0;
 const failures: string[] = [];
 const perKind = new Map<string, number>();
 const hits = new Map<string, number>();
@@ -46,9 +48,13 @@ const EXCLUDED = ['audit_log', 'kysely_migration', 'kysely_migration_lock'];
 const dump = () => dumpDatabase(t.c.handle, EXCLUDED);
 const digest = async () => {
   const t0 = performance.now();
-  const d = await fingerprint(t.c.handle, EXCLUDED);
-  stats.dumpMs += performance.now() - t0;
-  return d;
+  dumpEpoch++;
+  try {
+    return await fingerprint(t.c.handle, EXCLUDED);
+  } finally {
+    dumpEpoch++;
+    stats.dumpMs += performance.now() - t0;
+  }
 };
 
 function check(r: HostileRequest, a: Answer) {
@@ -67,16 +73,23 @@ function check(r: HostileRequest, a: Answer) {
   }
 }
 
-/** /health over its own socket every few milliseconds while the suite runs: the worst wait is the stall. */
+/**
+ * /health over its own socket every few milliseconds while the suite runs: the worst wait is the
+ * stall. The app shares this process with the test, so a check that overlapped the test's own
+ * database dump (synchronous on SQLite) is counted apart, not as the app's stall.
+ */
 function watchHealth(base: string) {
   let stop = false;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const loop = (async () => {
     while (!stop) {
       const t0 = performance.now();
+      const epoch = dumpEpoch;
       await new Promise<void>((resolve) => http.get(`${base}/health`, { agent }, (res) => { res.resume(); res.on('end', () => resolve()); }).on('error', () => resolve()));
-      stats.healthWorst = Math.max(stats.healthWorst, performance.now() - t0);
-      stats.healthChecks++;
+      if (epoch % 2 === 0 && dumpEpoch === epoch) {
+        stats.healthWorst = Math.max(stats.healthWorst, performance.now() - t0);
+        stats.healthChecks++;
+      } else stats.healthSkipped++;
       await new Promise((r) => setTimeout(r, 25));
     }
   })();
@@ -85,6 +98,8 @@ function watchHealth(base: string) {
 
 beforeAll(async () => {
   t = await startTestApp();
+  // As the server process does before it listens (src/server.ts): the documents' first build is not a request's work.
+  t.app.swagger({ yaml: true });
   await t.listen();
   const [owner, viewer, stranger] = [await t.user('fzo'), await t.user('fzv'), await t.user('fzs')];
   const one = await createEvent(t, owner, { title: 'Fuzz one-off', start_time: '2031-05-05T10:00:00Z', end_time: '2031-05-05T11:00:00Z' });
@@ -110,7 +125,7 @@ afterAll(async () => {
   console.log(`[hostile-input ${dialect}] seed ${SEED}: ${stats.sent} hostile requests over ${hits.size} operations; ` +
     `5xx ${stats.fiveXX}; not rejected ${stats.accepted}; bad envelopes ${stats.badEnvelope}; leaks ${stats.leaks}; ` +
     `state changes ${stats.stateChanges}; audit "ok" rows added ${stats.auditOk}; slowest ${stats.slowest.ms.toFixed(0)} ms (${stats.slowest.what}); ` +
-    `worst /health ${stats.healthWorst.toFixed(0)} ms over ${stats.healthChecks} checks; ${(stats.dumpMs / 1000).toFixed(1)} s spent dumping the database`);
+    `worst /health ${stats.healthWorst.toFixed(0)} ms over ${stats.healthChecks} checks (${stats.healthSkipped} more overlapped the test's own dump); ${(stats.dumpMs / 1000).toFixed(1)} s spent dumping the database`);
   if (failures.length) console.log(failures.join('\n'));
   await t?.close();
 });
