@@ -1,4 +1,5 @@
 import cors from '@fastify/cors';
+import { lazyChildLogger } from './http/lazy-logger.js';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
@@ -87,6 +88,7 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     schemaController: { compilersFactory: { buildValidator: earlyStopValidator() as never } },
     // A URL the router cannot decode gets the envelope, not Fastify's own error shape.
     frameworkErrors: (_err, _req, reply) => sendAppError(reply, new AppError('BAD_REQUEST', 'Malformed URL or percent-encoding')),
+    childLoggerFactory: lazyChildLogger,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
