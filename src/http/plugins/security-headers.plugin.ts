@@ -43,11 +43,18 @@ export const securityHeadersPlugin = fp(async (app: FastifyInstance) => {
     if (typeof options !== 'object' || options === null) throw new Error(`route ${route.url}: helmet options must be an object`);
     route.config = Object.assign(route.config ?? {}, { helmet: options });
     const mw = helmetMiddleware(options as Parameters<typeof helmetMiddleware>[0]);
-    const own: onRequestHookHandler = (request, reply, done) => mw(request.raw, reply.raw, () => done());
+    // The route's own set replaces the constant one the app-wide hook has just put on the reply.
+    const own: onRequestHookHandler = (request, reply, done) => {
+      for (const name of names) reply.removeHeader(name);
+      mw(request.raw, reply.raw, () => done());
+    };
     route.onRequest = [own, ...[route.onRequest ?? []].flat()];
   });
-  app.addHook('onRequest', (request, reply, done) => {
-    if ((request.routeOptions.config as { helmet?: unknown }).helmet === undefined) reply.headers(headers);
+  const names = Object.keys(headers);
+  // On every request, first of all (so 401s, 429s and 404s carry them too); no per-request look at
+  // the route (request.routeOptions builds a fresh object on every read).
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
     done();
   });
 });
