@@ -23,8 +23,8 @@ export async function interleaved(
   minRatio?: number,
 ): Promise<{ summary: Row; rounds: Row[] }> {
   const rounds: Row[] = [];
-  // One uncounted second first: JIT warm-up and the first cache fills are not what a round measures.
-  await load(`${scenario} (warm-up)`, { ...spec(0), duration: 1 });
+  // One uncounted second first (half in --quick): JIT warm-up and the first cache fills are not what a round measures.
+  await load(`${scenario} (warm-up)`, { ...spec(0), duration: plan.quick ? 0.5 : 1 });
   for (let round = 1; round <= plan.rounds; round++) {
     const b = await load('baseline', { url: baseline.url + '/baseline', duration: plan.seconds });
     const t = await load(scenario, { duration: plan.seconds, ...spec(round) });

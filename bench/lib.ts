@@ -48,7 +48,25 @@ export function pinningNote(): string {
   return HAS_TASKSET && CORES > 1 ? `server on core ${SERVER_CORE}, load generator on core ${LOAD_CORE}` : 'not pinned (taskset or a second core missing)';
 }
 
+/** Ports this process has handed out: servers started together must not get the same one. */
+const handedOut = new Set<number>();
+
+/**
+ * A free port no other server of this run was given. The OS may hand a just-closed port to the
+ * next listen(0): two servers started in parallel once got the same port, the second failed to
+ * listen, and both "started" on the first one's URL.
+ */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await osFreePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function osFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

@@ -53,7 +53,7 @@ export async function httpScenarios(plan: Plan, s: { baseline: Server; tandem: S
 
   // Open loop: paced at half the closed-loop maximum just measured; autocannon corrects the latency for coordinated omission.
   const rate = Math.max(1, Math.round(getWarm.rps! / 2));
-  const paced = await load('open loop', { url: `${s.tandem.url}/api/events/${eventId}`, headers: auth(reader.token), duration: Math.max(plan.seconds, 5), overallRate: rate, connections: 20 });
+  const paced = await load('open loop', { url: `${s.tandem.url}/api/events/${eventId}`, headers: auth(reader.token), duration: plan.quick ? 3 : Math.max(plan.seconds, 5), overallRate: rate, connections: 20 });
   summary.push({ scenario: 'get-by-id p99 at 50% of the maximum rate (open loop)', value: paced.p99, unit: 'ms', target: '≤ 3 ms', met: paced.p99 <= 3, note: `${rate} req/s paced, achieved ${paced.rps.toFixed(0)}, p50 ${paced.p50} ms, p99.9 ${paced.p999} ms` });
   printRow(summary[summary.length - 1]);
 

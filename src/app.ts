@@ -1,4 +1,6 @@
 import cors from '@fastify/cors';
+import { lazyChildLogger } from './http/lazy-logger.js';
+import { lazySerializer } from './http/serializer.js';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
@@ -84,9 +86,10 @@ export async function buildApp(config: Readonly<Config>, c: Container, opts: { l
     trustProxy: trustProxyOption(config.trustProxy),
     // DOCUMENTED_AS is an annotation for the OpenAPI document (see schemas/documented.ts).
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true, keywords: [DOCUMENTED_AS] } },
-    schemaController: { compilersFactory: { buildValidator: earlyStopValidator() as never } },
+    schemaController: { compilersFactory: { buildValidator: earlyStopValidator() as never, buildSerializer: lazySerializer() as never } },
     // A URL the router cannot decode gets the envelope, not Fastify's own error shape.
     frameworkErrors: (_err, _req, reply) => sendAppError(reply, new AppError('BAD_REQUEST', 'Malformed URL or percent-encoding')),
+    childLoggerFactory: lazyChildLogger,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { TRUNCATED_KEYWORD } from './plugins/errors.plugin.js';
 
 /*
- * Request validation that stops early. Ajv with `allErrors` keeps going after the first problem,
+ * Request validation that stops early, compiled on a route's first request. Ajv with `allErrors` keeps going after the first problem,
  * so 50,000 bad items cost 150,000 error objects (MBs, seconds). Each schema is compiled twice by
  * the very compiler Fastify would use (resolved from Fastify's own dependencies): a validator that
  * stops at the first problem runs first; only when it fails on a small input does the full one run
@@ -40,9 +40,11 @@ export function earlyStopValidator(): CompilerFactory {
     const full = factory(externalSchemas, { ...options, customOptions: { ...options.customOptions, allErrors: true } });
     const first = factory(externalSchemas, { ...options, customOptions: { ...options.customOptions, allErrors: false } });
     return (def) => {
-      const quick = first(def);
+      // Compiled on the route's first request, not at start-up (like the serializers, http/serializer.ts).
+      let quick: Validate | null = null;
       let thorough: Validate | null = null;
       const validate: Validate = (data) => {
+        quick ??= first(def);
         if (quick(data)) return true;
         if (countValues(data, FULL_REPORT_MAX_VALUES) > FULL_REPORT_MAX_VALUES) {
           validate.errors = [...(quick.errors ?? []), { keyword: TRUNCATED_KEYWORD }];

@@ -21,14 +21,16 @@ const EVENT_SCOPED = '/api/events/:id';
  */
 export function eventRoleGate(access: AccessService) {
   return async function checkEventRole(request: FastifyRequest) {
-    const url = request.routeOptions.url;
+    // request.routeOptions builds a new object on every read: read it once.
+    const route = request.routeOptions;
+    const url = route.url;
     if (!url || (url !== EVENT_SCOPED && !url.startsWith(`${EVENT_SCOPED}/`)) || !request.principal) return;
     const raw = (request.params as Record<string, unknown> | undefined)?.id;
     // A malformed id is the path's own 400, reported by validation.
     if (typeof raw !== 'string' || !/^\d{1,10}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_INT) return;
     const role = await access.roleOf(Number(raw), request.principal.userId);
     if (!role) throw notFound('Event');
-    const min = request.routeOptions.config.eventRole;
+    const min = route.config.eventRole;
     if (min && !atLeast(role, min)) throw forbidden(`This needs the ${min} role; you are ${role}`);
   };
 }

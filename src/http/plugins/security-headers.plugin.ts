@@ -1,5 +1,6 @@
 import helmet from '@fastify/helmet';
-import Fastify, { type FastifyInstance } from 'fastify';
+import helmetMiddleware from 'helmet';
+import Fastify, { type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
@@ -27,16 +28,33 @@ async function defaultHelmetHeaders(): Promise<Record<string, string>> {
 }
 
 /**
- * Security headers on every response: helmet's defaults as a constant set, and helmet itself (per
- * request, as before) on routes that declare their own `helmet` options (the web client's pages,
- * whose CSP depends on the request).
+ * Security headers on every response: helmet's defaults as a constant set, and on routes that
+ * declare their own `helmet` options (the web client's pages, whose CSP depends on the request) the
+ * helmet middleware for those options, built once per route and run as that route's own hook.
+ * @fastify/helmet itself is not registered on the app: it added two hooks to every route (one async,
+ * building a closure per request) that only the page route needs.
  */
 export const securityHeadersPlugin = fp(async (app: FastifyInstance) => {
   const headers = await defaultHelmetHeaders();
   if (!headers['x-content-type-options']) throw new Error('helmet set no headers on the probe request');
-  await app.register(helmet, { global: false });
-  app.addHook('onRequest', (request, reply, done) => {
-    if ((request.routeOptions.config as { helmet?: unknown }).helmet === undefined) reply.headers(headers);
+  app.addHook('onRoute', (route) => {
+    const options = (route as { helmet?: unknown }).helmet;
+    if (options === undefined) return;
+    if (typeof options !== 'object' || options === null) throw new Error(`route ${route.url}: helmet options must be an object`);
+    route.config = Object.assign(route.config ?? {}, { helmet: options });
+    const mw = helmetMiddleware(options as Parameters<typeof helmetMiddleware>[0]);
+    // The route's own set replaces the constant one the app-wide hook has just put on the reply.
+    const own: onRequestHookHandler = (request, reply, done) => {
+      for (const name of names) reply.removeHeader(name);
+      mw(request.raw, reply.raw, () => done());
+    };
+    route.onRequest = [own, ...[route.onRequest ?? []].flat()];
+  });
+  const names = Object.keys(headers);
+  // On every request, first of all (so 401s, 429s and 404s carry them too); no per-request look at
+  // the route (request.routeOptions builds a fresh object on every read).
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
     done();
   });
 });
