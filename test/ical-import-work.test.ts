@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { recurrenceWork } from '../src/domain/recurrence-expand.js';
 import { SLICE_WORK, sliceStats } from '../src/services/work-slices.js';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { appForFile } from './helpers/file-app.js';
 import { importIcs } from './helpers/ical.js';
 
 /* An import checks each VEVENT against the calendar as written so far, at a cost that does not multiply by the calendar's size. */
-let t: TestApp;
-let me: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  me = await t.user('ical-work');
-});
-afterAll(async () => t.close());
+const { t, users: [me] } = appForFile({ users: ['ical-work'] });
 
 const HOUR = 3_600_000;
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent } from './helpers/events.js';
 
 /*
@@ -51,13 +51,7 @@ function instants(line: string, dtstart: string): number[] {
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-let t: TestApp;
-let u: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  u = await t.user('rfc');
-});
-afterAll(async () => t.close());
+const { t, users: [u] } = appForFile({ users: ['rfc'] });
 
 /** Occurrence starts in [from, to), asked in windows of at most 366 days as the API requires. */
 async function occurrenceStarts(id: number, from: number, to: number): Promise<string[]> {

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, fieldsOf } from './helpers/events.js';
 
-let t: TestApp;
-let u: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  u = await t.user('rec');
-});
-afterAll(async () => t.close());
+const { t, users: [u] } = appForFile({ users: ['rec'] });
 
 async function occurrences(id: number, start: string, end: string, token = u.access) {
   const res = await t.req({ method: 'GET', url: `/api/events/${id}/occurrences?start_time=${start}&end_time=${end}`, token });

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile } from './helpers/file-app.js';
 import { createEvent, fieldsOf } from './helpers/events.js';
 
 /* SPEC §11 (canonical zones) and §12 (wall-clock input), through the API. */
-let t: TestApp;
-let u: TestUser;
-beforeAll(async () => {
-  t = await startTestApp();
-  u = await t.user('wall');
-});
-afterAll(async () => t.close());
+const { t, users: [u] } = appForFile({ users: ['wall'] });
 
 const post = (payload: Record<string, unknown>) => t.req({ method: 'POST', url: '/api/events?check_conflicts=false', token: u.access, payload });
 
